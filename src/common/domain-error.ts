@@ -1,0 +1,22 @@
+/** Failures the rules of the app know about; the exception filter maps each code to a status. */
+export type DomainErrorCode =
+  | 'NOT_FOUND'
+  | 'BAD_INPUT'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'BUSY'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'BAD_GATEWAY'
+  | 'MISCONFIGURED';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);

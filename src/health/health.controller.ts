@@ -1,0 +1,21 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { Response } from 'express';
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly database: TypeOrmHealthIndicator) {}
+
+  /** Liveness plus a database ping: 503 when the database does not answer. */
+  @Get()
+  async check(@Res({ passthrough: true }) response: Response) {
+    const timestamp = new Date().toISOString();
+    try {
+      await this.database.pingCheck('database', { timeout: 2000 });
+      return { status: 'healthy', timestamp };
+    } catch {
+      response.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { status: 'unhealthy', error: 'Database is unreachable', timestamp };
+    }
+  }
+}

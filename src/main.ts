@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { ConfigError, loadConfig } from './config/configuration';
+import { PendingMigrationsError } from './database/migration-runner';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const app = configureApp(
+    await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+      bufferLogs: true,
+      bodyParser: false,
+    }),
+  );
+  await app.listen(config.port, config.host);
+}
+
+bootstrap().catch((error: unknown) => {
+  // One clear line for the operator: which setting is wrong, or what the database lacks.
+  if (error instanceof ConfigError || error instanceof PendingMigrationsError) {
+    console.error(`workout-planner-api: ${error.message}`);
+  } else {
+    console.error('workout-planner-api failed to start:', error);
+  }
+  process.exit(1);
+});
