@@ -1,6 +1,5 @@
-import request from 'supertest';
 import { ENGINES } from './support/test-database';
-import { server, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from './support/test-app';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -17,10 +16,10 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
   });
 
   const create = (body: Record<string, unknown>) =>
-    request(server(t)).post('/api/workouts').send(body).expect(201);
+    t.http.post('/api/workouts').send(body).expect(201);
 
   it('lists nothing on an empty database', async () => {
-    const res = await request(server(t)).get('/api/workouts').expect(200);
+    const res = await t.http.get('/api/workouts').expect(200);
     expect(res.body).toEqual({ workouts: [], count: 0 });
   });
 
@@ -83,14 +82,14 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
     const b = await create({ title: 'b', originallyPlannedDay: '2026-01-20' });
     const a1 = await create({ title: 'a1', originallyPlannedDay: '2026-01-10' });
     const a2 = await create({ title: 'a2', originallyPlannedDay: '2026-01-10' });
-    const list = await request(server(t)).get('/api/workouts').expect(200);
+    const list = await t.http.get('/api/workouts').expect(200);
     expect(list.body.count).toBe(3);
     expect(list.body.workouts.map((w: { id: number }) => w.id)).toEqual([
       a1.body.id,
       a2.body.id,
       b.body.id,
     ]);
-    const one = await request(server(t)).get(`/api/workouts/${b.body.id}`).expect(200);
+    const one = await t.http.get(`/api/workouts/${b.body.id}`).expect(200);
     expect(one.body).toEqual(b.body);
   });
 
@@ -101,7 +100,7 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
       originallyPlannedDay: '2026-01-15',
       tss: 50,
     });
-    const res = await request(server(t))
+    const res = await t.http
       .put(`/api/workouts/${w.body.id}`)
       .send({ tss: null, plannedDuration: 1, workoutLocation: 'outdoor' })
       .expect(200);
@@ -111,7 +110,7 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
       plannedDuration: 1,
       selection: { isSelected: true, workoutLocation: 'outdoor', timeOfDay: null },
     });
-    const again = await request(server(t))
+    const again = await t.http
       .put(`/api/workouts/${w.body.id}`)
       .send({ workoutLocation: null, originallyPlannedDay: '2026-01-16' })
       .expect(200);
@@ -122,11 +121,11 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
 
   it('deletes a workout together with its selection row', async () => {
     const w = await create({ originallyPlannedDay: '2026-01-15', timeOfDay: 'evening' });
-    const res = await request(server(t)).delete(`/api/workouts/${w.body.id}`).expect(200);
+    const res = await t.http.delete(`/api/workouts/${w.body.id}`).expect(200);
     expect(res.body).toEqual({ message: 'Workout deleted' });
     expect(await t.sql('SELECT * FROM workouts')).toHaveLength(0);
     expect(await t.sql('SELECT * FROM workout_selections')).toHaveLength(0);
-    await request(server(t)).get(`/api/workouts/${w.body.id}`).expect(404);
+    await t.http.get(`/api/workouts/${w.body.id}`).expect(404);
   });
 
   describe('errors', () => {
@@ -135,12 +134,12 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
       ['put', '/api/workouts/999'],
       ['delete', '/api/workouts/999'],
     ] as const)('%s %s of a missing workout is 404', async (method, path) => {
-      const res = await request(server(t))[method](path).send({}).expect(404);
+      const res = await t.http[method](path).send({}).expect(404);
       expect(res.body).toEqual({ error: 'Workout not found' });
     });
 
     it.each(['abc', '-1', '0', '1.5', '99999999999'])('id %s in the path is 400', async (id) => {
-      const res = await request(server(t)).get(`/api/workouts/${id}`).expect(400);
+      const res = await t.http.get(`/api/workouts/${id}`).expect(400);
       expect(res.body.error).toMatch(/id must be a positive integer/);
     });
 
@@ -166,7 +165,7 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
       ['array body', [{ originallyPlannedDay: '2026-01-05' }], /JSON object/],
     ];
     it.each(bad)('POST with %s is 400 and writes nothing', async (_name, body, message) => {
-      const res = await request(server(t))
+      const res = await t.http
         .post('/api/workouts')
         .send(body as object)
         .expect(400);
@@ -176,7 +175,7 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
 
     it('PUT with a bad value is 400 and changes nothing', async () => {
       const w = await create({ title: 'Keep', originallyPlannedDay: '2026-01-15' });
-      await request(server(t))
+      await t.http
         .put(`/api/workouts/${w.body.id}`)
         .send({ title: 'Changed', workoutType: null })
         .expect(400);
@@ -187,14 +186,14 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
     });
 
     it('malformed JSON is 400 and a non-JSON content type is 4xx, both as JSON', async () => {
-      const malformed = await request(server(t))
+      const malformed = await t.http
         .post('/api/workouts')
         .set('Content-Type', 'application/json')
         .send('{"originallyPlannedDay": ')
         .expect(400);
       expect(malformed.body).toEqual({ error: 'Request body is not valid JSON' });
       expect(malformed.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-      const text = await request(server(t))
+      const text = await t.http
         .post('/api/workouts')
         .set('Content-Type', 'text/plain')
         .send('originallyPlannedDay=2026-01-01');
@@ -203,7 +202,7 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
     });
 
     it('a body over 1 MiB is 413', async () => {
-      const res = await request(server(t))
+      const res = await t.http
         .post('/api/workouts')
         .send({ originallyPlannedDay: '2026-01-05', workoutDescription: 'x'.repeat(1_100_000) })
         .expect(413);
@@ -211,19 +210,19 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
     });
 
     it('unknown /api paths are JSON 404, wrong methods JSON 405 with Allow', async () => {
-      const missing = await request(server(t)).get('/api/nope').expect(404);
+      const missing = await t.http.get('/api/nope').expect(404);
       expect(missing.body).toEqual({ error: 'Not found: /api/nope' });
-      const wrong = await request(server(t)).patch('/api/workouts/1').send({}).expect(405);
+      const wrong = await t.http.patch('/api/workouts/1').send({}).expect(405);
       expect(wrong.body.error).toMatch(/PATCH not allowed/);
       expect(wrong.headers.allow).toBe('DELETE, GET, HEAD, PUT');
     });
 
     it('every response carries X-Request-ID, echoing a sane one', async () => {
-      const mine = await request(server(t)).get('/api/workouts').set('X-Request-ID', 'abc-123');
+      const mine = await t.http.get('/api/workouts').set('X-Request-ID', 'abc-123');
       expect(mine.headers['x-request-id']).toBe('abc-123');
-      const fresh = await request(server(t)).post('/api/nope').send({});
+      const fresh = await t.http.post('/api/nope').send({});
       expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-      const insane = await request(server(t)).get('/api/workouts').set('X-Request-ID', 'a b\tc');
+      const insane = await t.http.get('/api/workouts').set('X-Request-ID', 'a b\tc');
       expect(insane.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
   });

@@ -1,4 +1,6 @@
 import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -11,6 +13,8 @@ export interface TestApp {
   /** The app's own DataSource, for assertions on rows. */
   dataSource: DataSource;
   db: TestDatabase;
+  /** HTTP client for the app; later issues give it the credentials every private route needs. */
+  http: TestAgent;
   /** Runs SQL written with `?` placeholders on either engine. */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -37,6 +41,7 @@ export async function startTestApp(
     app,
     dataSource,
     db,
+    http: request.agent(app.getHttpServer()),
     sql: (query, params = []) => {
       let n = 0;
       const text = engine === 'postgres' ? query.replace(/\?/g, () => `$${++n}`) : query;
@@ -49,5 +54,5 @@ export async function startTestApp(
   };
 }
 
-/** supertest target: the listening server. */
+/** The listening server, for requests without the default credentials of `http`. */
 export const server = (t: TestApp) => t.app.getHttpServer();
