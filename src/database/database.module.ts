@@ -3,7 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/configuration';
 import { buildDataSourceOptions } from './data-source.options';
+import { ConflictRetry } from './conflict-retry';
 import { MigrationRunner } from './migration-runner';
+import { RetryCounter } from './retry-counter';
 import { TransactionRunner } from './transaction-runner';
 
 @Global()
@@ -18,7 +20,7 @@ import { TransactionRunner } from './transaction-runner';
       }),
     }),
   ],
-  providers: [TransactionRunner, MigrationRunner],
-  exports: [TransactionRunner],
+  providers: [TransactionRunner, MigrationRunner, ConflictRetry, RetryCounter],
+  exports: [TransactionRunner, ConflictRetry, RetryCounter],
 })
 export class DatabaseModule {}

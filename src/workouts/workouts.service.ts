@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { notFound } from '../common/domain-error';
+import { ConflictRetry } from '../database/conflict-retry';
 import { TransactionRunner } from '../database/transaction-runner';
 import { SelectionChanges } from '../selections/selection-changes';
 import { SelectionsRepository } from '../selections/selections.repository';
@@ -15,6 +16,7 @@ const WORKOUT_NOT_FOUND = 'Workout';
 export class WorkoutsService {
   constructor(
     private readonly tx: TransactionRunner,
+    private readonly retry: ConflictRetry,
     private readonly workouts: WorkoutsRepository,
     private readonly selections: SelectionsRepository,
   ) {}
@@ -30,49 +32,54 @@ export class WorkoutsService {
 
   /** A custom workout; a truthy timeOfDay or workoutLocation also creates its selection. */
   create(dto: CreateWorkoutDto): Promise<WorkoutJson> {
-    return this.tx.transaction(async (manager) => {
-      const id = await this.workouts.insert(manager, {
-        title: dto.title ?? '',
-        workoutType: dto.workoutType ?? 'Other',
-        workoutDescription: dto.workoutDescription === undefined ? '' : dto.workoutDescription,
-        originallyPlannedDay: dto.originallyPlannedDay,
-        ...numbersOf(dto),
-        coachComments: dto.coachComments ?? null,
-        isCustom: dto.isCustom ?? false,
-        createdAt: new Date(),
-      });
-      const placement: SelectionChanges = {};
-      if (dto.timeOfDay) placement.timeOfDay = dto.timeOfDay;
-      if (dto.workoutLocation) placement.workoutLocation = dto.workoutLocation;
-      if (Object.keys(placement).length > 0) {
-        await this.selections.upsertForWorkout(manager, id, placement);
-      }
-      return this.load(manager, id);
-    });
+    return this.retry.run({}, () =>
+      this.tx.transaction(async (manager) => {
+        const id = await this.workouts.insert(manager, {
+          title: dto.title ?? '',
+          workoutType: dto.workoutType ?? 'Other',
+          workoutDescription: dto.workoutDescription === undefined ? '' : dto.workoutDescription,
+          originallyPlannedDay: dto.originallyPlannedDay,
+          ...numbersOf(dto),
+          coachComments: dto.coachComments ?? null,
+          isCustom: dto.isCustom ?? false,
+          createdAt: new Date(),
+        });
+        const placement: SelectionChanges = {};
+        if (dto.timeOfDay) placement.timeOfDay = dto.timeOfDay;
+        if (dto.workoutLocation) placement.workoutLocation = dto.workoutLocation;
+        if (Object.keys(placement).length > 0) {
+          await this.selections.upsertForWorkout(manager, id, placement);
+        }
+        return this.load(manager, id);
+      }),
+    );
   }
 
   /** Writes only the keys present; timeOfDay / workoutLocation go to the selection row. */
   update(id: number, dto: UpdateWorkoutDto): Promise<WorkoutJson> {
-    return this.tx.transaction(async (manager) => {
-      if (!(await this.workouts.exists(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
-      const fields: WorkoutFields = { ...numbersOf(dto) };
-      if (dto.title !== undefined) fields.title = dto.title;
-      if (dto.workoutType !== undefined) fields.workoutType = dto.workoutType;
-      if (dto.workoutDescription !== undefined) fields.workoutDescription = dto.workoutDescription;
-      if (dto.originallyPlannedDay !== undefined) {
-        fields.originallyPlannedDay = dto.originallyPlannedDay;
-      }
-      if (dto.coachComments !== undefined) fields.coachComments = dto.coachComments;
-      await this.workouts.update(manager, id, fields);
+    return this.retry.run({ workoutId: id }, () =>
+      this.tx.transaction(async (manager) => {
+        if (!(await this.workouts.exists(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
+        const fields: WorkoutFields = { ...numbersOf(dto) };
+        if (dto.title !== undefined) fields.title = dto.title;
+        if (dto.workoutType !== undefined) fields.workoutType = dto.workoutType;
+        if (dto.workoutDescription !== undefined)
+          fields.workoutDescription = dto.workoutDescription;
+        if (dto.originallyPlannedDay !== undefined) {
+          fields.originallyPlannedDay = dto.originallyPlannedDay;
+        }
+        if (dto.coachComments !== undefined) fields.coachComments = dto.coachComments;
+        await this.workouts.update(manager, id, fields);
 
-      const placement: SelectionChanges = {};
-      if (dto.timeOfDay !== undefined) placement.timeOfDay = dto.timeOfDay;
-      if (dto.workoutLocation !== undefined) placement.workoutLocation = dto.workoutLocation;
-      if (Object.keys(placement).length > 0) {
-        await this.selections.upsertForWorkout(manager, id, placement);
-      }
-      return this.load(manager, id);
-    });
+        const placement: SelectionChanges = {};
+        if (dto.timeOfDay !== undefined) placement.timeOfDay = dto.timeOfDay;
+        if (dto.workoutLocation !== undefined) placement.workoutLocation = dto.workoutLocation;
+        if (Object.keys(placement).length > 0) {
+          await this.selections.upsertForWorkout(manager, id, placement);
+        }
+        return this.load(manager, id);
+      }),
+    );
   }
 
   /** Deletes the workout and its selection row together. */

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { notFound } from '../common/domain-error';
+import { ConflictRetry, databaseErrorCode } from '../database/conflict-retry';
+import { TransactionRunner } from '../database/transaction-runner';
+import { WorkoutsRepository } from '../workouts/workouts.repository';
+import { UpsertSelectionDto } from './dto/upsert-selection.dto';
+import { SelectionChanges } from './selection-changes';
+import { presentSelection, SelectionJson } from './selection.presenter';
+import { SelectionsRepository } from './selections.repository';
+
+/** A workout deleted between our existence check and the write. */
+const FOREIGN_KEY_VIOLATIONS = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+
+/** What a selection request changes: the keys it sent, plus the deselect rule. */
+export function changesFor(body: UpsertSelectionDto): SelectionChanges {
+  const changes: SelectionChanges = {};
+  if (body.isSelected !== undefined) changes.isSelected = body.isSelected;
+  if (body.currentPlanDay !== undefined) changes.currentPlanDay = body.currentPlanDay;
+  if (body.timeOfDay !== undefined) changes.timeOfDay = body.timeOfDay;
+  if (body.workoutLocation !== undefined) changes.workoutLocation = body.workoutLocation;
+  if (body.userNotes !== undefined) changes.userNotes = body.userNotes;
+  // A workout the athlete no longer plans has no slot, unless this request places it.
+  if (body.isSelected === false && body.timeOfDay === undefined) changes.timeOfDay = null;
+  return changes;
+}
+
+@Injectable()
+export class SelectionsService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly retry: ConflictRetry,
+    private readonly workouts: WorkoutsRepository,
+    private readonly selections: SelectionsRepository,
+  ) {}
+
+  /** Creates or updates the workout's one selection row with the fields the request sent. */
+  upsert(workoutId: number, body: UpsertSelectionDto, requestId?: string): Promise<SelectionJson> {
+    const changes = changesFor(body);
+    return this.retry.run({ workoutId, requestId }, () =>
+      this.tx
+        .transaction(async (manager) => {
+          if (!(await this.workouts.exists(manager, workoutId))) throw notFound('Workout');
+          return presentSelection(
+            await this.selections.upsertForWorkout(manager, workoutId, changes),
+          );
+        })
+        .catch((error: unknown) => {
+          const code = databaseErrorCode(error);
+          throw code !== undefined && FOREIGN_KEY_VIOLATIONS.has(code)
+            ? notFound('Workout')
+            : error;
+        }),
+    );
+  }
+
+  /** Resets the workout to its defaults; fine whether or not a row existed. */
+  async remove(workoutId: number): Promise<void> {
+    await this.tx.transaction(async (manager) => {
+      if (!(await this.workouts.exists(manager, workoutId))) throw notFound('Workout');
+      await this.selections.deleteForWorkout(manager, workoutId);
+    });
+  }
+}
