@@ -1,0 +1,86 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { parseDatabaseUrl } from '../src/config/database-url';
+import { buildDataSourceOptions } from '../src/database/data-source.options';
+import { shuffle } from './support/seed';
+import { ServerProcess, startServerProcess } from './support/server-process';
+import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
+
+const SLOTS = ['morning', 'afternoon', 'evening'];
+const dayFor = (i: number) => new Date(Date.UTC(2026, 1, 1 + (i % 200))).toISOString().slice(0, 10);
+
+describe.each(ENGINES)('two server processes on one %s database', (engine) => {
+  let db: TestDatabase;
+  let servers: ServerProcess[] = [];
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    const env = { DATABASE_URL: db.url };
+    // The first one applies the migrations; the second then finds nothing pending.
+    servers.push(await startServerProcess(env));
+    servers.push(await startServerProcess(env));
+    dataSource = await new DataSource(
+      buildDataSourceOptions(parseDatabaseUrl(db.url)),
+    ).initialize();
+  }, 120_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await Promise.all(servers.map((server) => server.stop()));
+    servers = [];
+    await db?.drop();
+  });
+
+  it('races partial updates of the same workouts: no duplicates, no lost fields, no 5xx', async () => {
+    const count = 60;
+    const created: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const res = await request(servers[i % 2].url)
+        .post('/api/workouts')
+        .send({ title: `race ${i}`, originallyPlannedDay: '2026-02-01' })
+        .expect(201);
+      created.push(res.body.id as number);
+    }
+    const requests = shuffle(
+      created.flatMap((workoutId, i) => [
+        { server: 0, workoutId, body: { currentPlanDay: dayFor(i) } },
+        { server: 1, workoutId, body: { timeOfDay: SLOTS[i % 3] } },
+        { server: 0, workoutId, body: { workoutLocation: i % 2 ? 'indoor' : 'outdoor' } },
+        { server: 1, workoutId, body: { userNotes: `note ${i}` } },
+      ]),
+    );
+    const started = Date.now();
+    const responses = await Promise.all(
+      requests.map((r) =>
+        request(servers[r.server].url).put(`/api/selections/${r.workoutId}`).send(r.body),
+      ),
+    );
+    console.log(
+      `${engine}: ${requests.length} parallel PUTs over 2 processes in ${Date.now() - started} ms`,
+    );
+    expect(responses.map((res) => res.status).filter((status) => status !== 200)).toEqual([]);
+
+    const rows = await dataSource.query<
+      {
+        workout_id: number;
+        current_plan_day: string | Date;
+        time_of_day: string;
+        workout_location: string;
+        user_notes: string;
+      }[]
+    >('SELECT * FROM workout_selections ORDER BY workout_id');
+    expect(rows).toHaveLength(count);
+    const byId = new Map(rows.map((row) => [Number(row.workout_id), row]));
+    created.forEach((id, i) => {
+      const row = byId.get(id);
+      const day = row?.current_plan_day;
+      expect(day instanceof Date ? day.toISOString().slice(0, 10) : day).toBe(dayFor(i));
+      expect(row).toMatchObject({
+        time_of_day: SLOTS[i % 3],
+        workout_location: i % 2 ? 'indoor' : 'outdoor',
+        user_notes: `note ${i}`,
+      });
+    });
+  });
+});
