@@ -1,0 +1,229 @@
+/**
+ * `npm run bench`: load on PUT /api/selections/:id against the built app and against a bare
+ * node:http server doing the same upsert (bench/baseline-server.ts), on SQLite and PostgreSQL.
+ * Prints req/s, p50, p99 and non-2xx per concurrency, and our throughput as a share of the
+ * baseline's. Not a test: figures depend on the machine.
+ *
+ * Env: BENCH_SECONDS (default 10), BENCH_POSTGRES_URL (default TEST_POSTGRES_URL or the local
+ * server), BENCH_ENGINES (default "sqlite,postgres").
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { parseDatabaseUrl } from '../src/config/database-url';
+import { buildDataSourceOptions } from '../src/database/data-source.options';
+
+const ROOT = join(__dirname, '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = [1, 8, 32];
+const WORKOUTS = 1000;
+const ADMIN_URL =
+  process.env.BENCH_POSTGRES_URL ??
+  process.env.TEST_POSTGRES_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const TARGET_SHARE = { sqlite: 0.3, postgres: 0.5 };
+const TARGET_P99_MS = 25;
+
+type Engine = 'sqlite' | 'postgres';
+interface Row {
+  engine: Engine;
+  server: 'app' | 'baseline';
+  concurrency: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+const FIELDS: [string, () => unknown][] = [
+  ['timeOfDay', () => ['morning', 'afternoon', 'evening', null][Math.floor(Math.random() * 4)]],
+  ['workoutLocation', () => ['indoor', 'outdoor', null][Math.floor(Math.random() * 3)]],
+  [
+    'currentPlanDay',
+    () => `2026-03-${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}`,
+  ],
+  ['userNotes', () => `note ${Math.floor(Math.random() * 1000)}`],
+];
+
+async function startProcess(args: string[], env: Record<string, string>, port: number) {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/api/selections/1`, { method: 'OPTIONS' });
+      return child;
+    } catch {
+      await sleep(200);
+    }
+  }
+  child.kill();
+  throw new Error(`server on port ${port} did not start`);
+}
+
+async function stopProcess(child: ReturnType<typeof spawn>) {
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+async function load(port: number, connections: number, seconds: number) {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          const [field, value] = FIELDS[Math.floor(Math.random() * FIELDS.length)];
+          return {
+            ...request,
+            path: `/api/selections/${1 + Math.floor(Math.random() * WORKOUTS)}`,
+            body: JSON.stringify({ [field]: value() }),
+          };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function prepareDatabase(
+  engine: Engine,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'wp-bench-'));
+    return {
+      url: `sqlite:${join(dir, 'bench.sqlite')}`,
+      drop: () => Promise.resolve(rmSync(dir, { recursive: true })),
+    };
+  }
+  const name = `wp_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** Migrations through the DataSource API, then 1000 workouts with ids 1..1000. */
+async function seed(url: string) {
+  const dataSource = await new DataSource(
+    buildDataSourceOptions(parseDatabaseUrl(url)),
+  ).initialize();
+  await dataSource.runMigrations({ transaction: 'all' });
+  const values = Array.from(
+    { length: WORKOUTS },
+    (_, i) => `('bench ${i}', 'Run', '2026-03-01', ${url.startsWith('sqlite') ? 0 : 'false'})`,
+  );
+  await dataSource.query(
+    `INSERT INTO workouts (title, workout_type, originally_planned_day, is_custom) VALUES ${values.join(', ')}`,
+  );
+  await dataSource.destroy();
+}
+
+async function benchServer(engine: Engine, server: Row['server'], url: string, rows: Row[]) {
+  const port = 15000 + Math.floor(Math.random() * 20000);
+  const args =
+    server === 'app'
+      ? [join('dist', 'src', 'main.js')]
+      : ['-r', 'ts-node/register/transpile-only', join('bench', 'baseline-server.ts')];
+  const child = await startProcess(
+    args,
+    { DATABASE_URL: url, NODE_ENV: 'production', LOG_LEVEL: 'info', ...authEnv() },
+    port,
+  );
+  try {
+    await load(port, 8, 2); // warm-up: JIT, prepared statements, pool
+    for (const concurrency of CONCURRENCY) {
+      const figures = await load(port, concurrency, SECONDS);
+      rows.push({ engine, server, concurrency, ...figures });
+      console.log(
+        `${engine.padEnd(8)} ${server.padEnd(8)} c=${String(concurrency).padEnd(3)} ` +
+          `${figures.rps.toFixed(0).padStart(6)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  ` +
+          `non-2xx ${figures.non2xx}  errors ${figures.errors}`,
+      );
+    }
+  } finally {
+    await stopProcess(child);
+  }
+}
+
+/** Extra environment the app needs to accept the load (credentials, once routes are private). */
+function authEnv(): Record<string, string> {
+  return {};
+}
+
+async function main() {
+  const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as Engine[];
+  const rows: Row[] = [];
+  for (const engine of engines) {
+    const db = await prepareDatabase(engine);
+    try {
+      await seed(db.url);
+      await benchServer(engine, 'app', db.url, rows);
+      await benchServer(engine, 'baseline', db.url, rows);
+    } finally {
+      await db.drop();
+    }
+  }
+
+  console.log(
+    `\nPUT /api/selections/:id, ${SECONDS} s per run, ${WORKOUTS} workouts, random field`,
+  );
+  console.log('engine    c   app req/s  baseline req/s  share   app p50  app p99  non-2xx  target');
+  for (const row of rows.filter((r) => r.server === 'app')) {
+    const base = rows.find(
+      (r) =>
+        r.server === 'baseline' && r.engine === row.engine && r.concurrency === row.concurrency,
+    );
+    const share = base ? row.rps / base.rps : NaN;
+    const target =
+      row.concurrency === 32
+        ? share >= TARGET_SHARE[row.engine] && row.p99 < TARGET_P99_MS && row.non2xx === 0
+          ? 'met'
+          : 'MISSED'
+        : '';
+    console.log(
+      `${row.engine.padEnd(9)} ${String(row.concurrency).padEnd(3)} ${row.rps.toFixed(0).padStart(9)} ` +
+        `${(base?.rps ?? NaN).toFixed(0).padStart(15)} ${(share * 100).toFixed(0).padStart(5)}% ` +
+        `${String(row.p50).padStart(8)} ${String(row.p99).padStart(8)} ${String(row.non2xx + row.errors).padStart(8)}  ${target}`,
+    );
+  }
+  console.log(
+    `Targets at c=32: >= ${TARGET_SHARE.postgres * 100}% of baseline on PostgreSQL, ` +
+      `>= ${TARGET_SHARE.sqlite * 100}% on SQLite, p99 < ${TARGET_P99_MS} ms, 0 non-2xx.`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
