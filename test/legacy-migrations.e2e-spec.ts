@@ -22,6 +22,8 @@ import { ENGINES } from './support/test-database';
 import type { TestDatabase } from './support/test-database';
 
 const ROOT = resolve(__dirname, '..');
+// These tests spawn the CLIs (1-4 s each); a project-level testTimeout is ignored by Jest.
+jest.setTimeout(60_000);
 
 describe.each(ENGINES)('migrations on a copy of the legacy Flask database (%s)', (engine) => {
   let db: TestDatabase;
