@@ -18,6 +18,7 @@ import {
   sql,
   tableRows,
 } from './support/legacy-database';
+import { startTestApp } from './support/test-app';
 import { ENGINES } from './support/test-database';
 import type { TestDatabase } from './support/test-database';
 
@@ -176,6 +177,31 @@ describe.each(ENGINES)('a migration run that fails midway (%s)', (engine) => {
       expect(await after.runMigrations()).toHaveLength(MIGRATIONS.length);
     } finally {
       await after.destroy();
+    }
+  });
+});
+
+describe.each(ENGINES)('the app started on a legacy Flask database (%s)', (engine) => {
+  it('applies the migrations at boot, serves the data, and turns on WAL', async () => {
+    const db = await createLegacyCopy(engine);
+    try {
+      const t = await startTestApp(engine, {}, db);
+      try {
+        const res = await t.http.get('/api/workouts').expect(200);
+        expect(res.body.count).toBe(260);
+        const [{ n }] = await t.sql<{ n: string | number }>(
+          'SELECT COUNT(*) AS n FROM workout_selections',
+        );
+        const withSelection = res.body.workouts.filter((w: { selection: unknown }) => w.selection);
+        expect(withSelection).toHaveLength(Number(n));
+        if (engine === 'sqlite') {
+          expect(await t.sql('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+        }
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await db.drop();
     }
   });
 });
