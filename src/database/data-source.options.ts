@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DataSourceOptions } from 'typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from '../../migrations';
@@ -27,7 +27,9 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
       ...common,
       type: 'better-sqlite3',
       database: target.path,
-      enableWAL: true,
+      // No `enableWAL` here: switching a legacy file to WAL rewrites its header before the
+      // migrations run, so a failed migration could not leave it byte-identical. The app
+      // switches after its migrations (enableWriteAheadLog); the CLI and scripts leave the mode.
       timeout: SQLITE_BUSY_TIMEOUT_MS,
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
         db.pragma('synchronous = NORMAL');
@@ -41,4 +43,12 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
     // A request must never wait forever for a pooled connection.
     extra: { max: 10, connectionTimeoutMillis: 5000 },
   };
+}
+
+/** SQLite: WAL lets readers run during a write; the mode is stored in the file, so once is enough. */
+export async function enableWriteAheadLog(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type !== 'better-sqlite3' || dataSource.options.database === ':memory:') {
+    return;
+  }
+  await dataSource.query('PRAGMA journal_mode = WAL');
 }

@@ -3,6 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import type { AppConfig } from '../config/configuration';
+import { enableWriteAheadLog } from './data-source.options';
+import { runMigrationsAtomically } from './run-migrations';
 
 /** Thrown at boot when MIGRATIONS_RUN=false and the database is behind. */
 export class PendingMigrationsError extends Error {}
@@ -33,12 +35,13 @@ export class MigrationRunner implements OnModuleInit {
             'Run `npm run migration:run` or start with MIGRATIONS_RUN=true.',
         );
       }
-      return;
+    } else {
+      await this.withMigrationLock(async () => {
+        const applied = await runMigrationsAtomically(this.dataSource);
+        for (const migration of applied) this.logger.log(`Applied migration ${migration.name}`);
+      });
     }
-    await this.withMigrationLock(async () => {
-      const applied = await this.dataSource.runMigrations({ transaction: 'all' });
-      for (const migration of applied) this.logger.log(`Applied migration ${migration.name}`);
-    });
+    await enableWriteAheadLog(this.dataSource);
   }
 
   /** Several app processes may start at once on one PostgreSQL database: one migrates, the others wait. */

@@ -37,16 +37,37 @@ export interface DedupeTotals {
   rowsDeleted: number;
 }
 
+/** A selection row as the dedupe reports show it, the same on both engines. */
 export interface SelectionRow {
   id: number;
   workout_id: number;
-  is_selected: boolean | number | null;
-  current_plan_day: string | Date | null;
+  is_selected: boolean | null;
+  /** `YYYY-MM-DD`. */
+  current_plan_day: string | null;
   time_of_day: string | null;
   workout_location: string | null;
   user_notes: string | null;
-  updated_at: string | Date | null;
+  /** As stored, `YYYY-MM-DD hh:mm:ss.ffffff`: a JS Date would drop the microseconds that order rows. */
+  updated_at: string | null;
 }
+
+type RawSelectionRow = Omit<SelectionRow, 'is_selected' | 'id' | 'workout_id'> & {
+  id: number | string;
+  workout_id: number | string;
+  is_selected: boolean | number | null;
+};
+
+const ROW_COLUMNS = `s.id, s.workout_id, s.is_selected,
+  CAST(s.current_plan_day AS TEXT) AS current_plan_day, s.time_of_day, s.workout_location,
+  s.user_notes, CAST(s.updated_at AS TEXT) AS updated_at`;
+
+// SQLite returns booleans as 0/1.
+const toSelectionRow = (raw: RawSelectionRow): SelectionRow => ({
+  ...raw,
+  id: Number(raw.id),
+  workout_id: Number(raw.workout_id),
+  is_selected: raw.is_selected === null ? null : Boolean(raw.is_selected),
+});
 
 export async function countDuplicates(manager: EntityManager): Promise<DedupeTotals> {
   const [row] = await manager.query<{ workouts: string | number; extra: string | number | null }[]>(
@@ -58,12 +79,27 @@ export async function countDuplicates(manager: EntityManager): Promise<DedupeTot
 }
 
 /** Every row of every duplicated workout, grouped by workout and newest first. */
-export function duplicateRows(manager: EntityManager): Promise<SelectionRow[]> {
-  return manager.query(
-    `SELECT s.* FROM workout_selections s
+export async function duplicateRows(manager: EntityManager): Promise<SelectionRow[]> {
+  const rows = await manager.query<RawSelectionRow[]>(
+    `SELECT ${ROW_COLUMNS} FROM workout_selections s
      WHERE s.workout_id IN (${DUPLICATED_WORKOUTS})
      ORDER BY s.workout_id, ${NEWEST_FIRST('s')}`,
   );
+  return rows.map(toSelectionRow);
+}
+
+/** The rows of the given workouts, grouped by workout and newest first. */
+export async function selectionRowsOf(
+  manager: EntityManager,
+  workoutIds: number[],
+): Promise<SelectionRow[]> {
+  if (workoutIds.length === 0) return [];
+  const rows = await manager.query<RawSelectionRow[]>(
+    `SELECT ${ROW_COLUMNS} FROM workout_selections s
+     WHERE s.workout_id IN (${workoutIds.map((id) => Number(id)).join(', ')})
+     ORDER BY s.workout_id, ${NEWEST_FIRST('s')}`,
+  );
+  return rows.map(toSelectionRow);
 }
 
 /** Applies the rule; run it inside a transaction. */

@@ -1,0 +1,40 @@
+import { backupStamp, describeTarget, parseDedupeArgs, UsageError } from './dedupe-cli';
+
+describe('parseDedupeArgs', () => {
+  it('reads the flags', () => {
+    expect(parseDedupeArgs(['--dry-run'])).toMatchObject({ dryRun: true, yes: false });
+    expect(parseDedupeArgs(['--backup', '-y'])).toMatchObject({ backup: true, yes: true });
+    expect(parseDedupeArgs([])).toEqual({
+      dryRun: false,
+      check: false,
+      backup: false,
+      yes: false,
+      help: false,
+    });
+  });
+
+  it.each([
+    [['--force'], /Unknown option '--force'/],
+    [['extra'], /Unexpected argument 'extra'/],
+    [['--check', '--backup'], /--check is read-only/],
+    [['--dry-run', '--backup'], /--dry-run changes nothing/],
+    [['--yes=1'], /does not take an argument/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseDedupeArgs(argv)).toThrow(UsageError);
+    expect(() => parseDedupeArgs(argv)).toThrow(message);
+  });
+});
+
+describe('backupStamp', () => {
+  it('is the UTC time as YYYYMMDDhhmmss', () => {
+    expect(backupStamp(new Date('2026-03-04T05:06:07.890Z'))).toBe('20260304050607');
+  });
+});
+
+describe('describeTarget', () => {
+  it('never shows a PostgreSQL password', () => {
+    expect(describeTarget({ engine: 'postgres', url: 'postgres://u:secret@h:5432/db' })).toBe(
+      'PostgreSQL postgres://u:***@h:5432/db',
+    );
+  });
+});

@@ -1,0 +1,366 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConfigError, loadConfig } from '../../config/configuration';
+import type { DatabaseTarget } from '../../config/database-url';
+import { buildDataSourceOptions } from '../../database/data-source.options';
+import {
+  countDuplicates,
+  duplicateRows,
+  MERGED_COLUMNS,
+  mergeDuplicateSelections,
+  SelectionRow,
+  selectionRowsOf,
+} from './selection-dedupe';
+
+/** `npm run dedupe -- [flags]`: exit codes. */
+export const EXIT = { done: 0, refusedOrFailed: 1, usage: 2 } as const;
+
+export const USAGE = `Usage: npm run dedupe -- [--dry-run | --check] [--backup] [--yes]
+
+Merges duplicate workout_selections rows (the rule of the dedupe migration) in the database
+named by DATABASE_URL (sqlite:<path> or postgres://...). Works before migrations are applied.
+
+  --dry-run   show, per affected workout, the rows found, the row kept and the merged values,
+              and the totals; changes nothing
+  --check     read-only: exit 1 and list the workouts when duplicates exist, else exit 0
+  --backup    before changing anything: copy a SQLite file to <file>.bak-<UTC timestamp>, or
+              run pg_dump to <database>.bak-<UTC timestamp>.dump in the directory you ran it
+              from (the pg_dump and pg_restore of your server's version must be on PATH)
+  --yes       do not ask for confirmation (required when stdin is not a terminal)
+  --help      this text
+
+Exit codes: 0 done (or, with --check, no duplicates), 1 refused or failed (or duplicates found
+by --check), 2 bad usage.`;
+
+export interface DedupeOptions {
+  dryRun: boolean;
+  check: boolean;
+  backup: boolean;
+  yes: boolean;
+  help: boolean;
+}
+
+/** The outside world of the command, replaced in tests. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** True when a person can answer a question on stdin. */
+  isInteractive: boolean;
+  ask(question: string): Promise<string>;
+  /** The backup timestamp; a parameter so tests can pin it. */
+  now(): Date;
+  /** Where a PostgreSQL dump goes: the operator's directory (npm run moves to the project's). */
+  workingDirectory: string;
+}
+
+export class UsageError extends Error {}
+
+export function parseDedupeArgs(argv: string[]): DedupeOptions {
+  let values: Partial<Record<keyof DedupeOptions | 'dry-run', boolean>>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'dry-run': { type: 'boolean' },
+        check: { type: 'boolean' },
+        backup: { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const options: DedupeOptions = {
+    dryRun: values['dry-run'] ?? false,
+    check: values.check ?? false,
+    backup: values.backup ?? false,
+    yes: values.yes ?? false,
+    help: values.help ?? false,
+  };
+  if (options.check && (options.dryRun || options.backup || options.yes)) {
+    throw new UsageError('--check is read-only and takes no other flag');
+  }
+  if (options.dryRun && options.backup) {
+    throw new UsageError('--dry-run changes nothing, so there is nothing to back up for');
+  }
+  return options;
+}
+
+/** UTC `YYYYMMDDhhmmss`, the suffix of backup files (the previous backend's format). */
+export function backupStamp(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/** Where the command works, for messages: the file, or the URL without its password. */
+export function describeTarget(target: DatabaseTarget): string {
+  if (target.engine === 'sqlite') return `SQLite file ${target.path}`;
+  const url = new URL(target.url);
+  if (url.password) url.password = '***';
+  return `PostgreSQL ${url.toString()}`;
+}
+
+/** Runs the command; returns the exit code. Never throws. */
+export async function runDedupeCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
+  let options: DedupeOptions;
+  let target: DatabaseTarget;
+  try {
+    options = parseDedupeArgs(argv);
+    if (options.help) {
+      io.out(USAGE);
+      return EXIT.done;
+    }
+    target = loadConfig(env).database;
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
+    io.err(`dedupe: ${error.message}`);
+    io.err(USAGE);
+    return EXIT.usage;
+  }
+
+  if (target.engine === 'sqlite' && (target.path === ':memory:' || !existsSync(target.path))) {
+    io.err(`dedupe: no database file at ${target.path} (check DATABASE_URL)`);
+    return EXIT.refusedOrFailed;
+  }
+
+  const base = buildDataSourceOptions(target);
+  const dataSource = new DataSource(
+    // The point is to work on a legacy database: no migration is looked at or run.
+    base.type === 'better-sqlite3'
+      ? { ...base, migrations: [], fileMustExist: true, readonly: options.check }
+      : { ...base, migrations: [] },
+  );
+  try {
+    await dataSource.initialize();
+    if (!(await hasSelectionsTable(dataSource))) {
+      io.err(`dedupe: ${describeTarget(target)} has no workout_selections table`);
+      return EXIT.refusedOrFailed;
+    }
+    if (options.check) return await check(dataSource.manager, io);
+    if (options.dryRun) return await dryRun(dataSource, io);
+    return await dedupe(dataSource, target, options, io);
+  } catch (error) {
+    io.err(`dedupe failed: ${(error as Error).message}`);
+    return EXIT.refusedOrFailed;
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+  }
+}
+
+async function check(manager: EntityManager, io: CliIo): Promise<number> {
+  const rows = await duplicateRows(manager);
+  if (rows.length === 0) {
+    io.out('OK: no workout has more than one selection row.');
+    return EXIT.done;
+  }
+  const groups = groupByWorkout(rows);
+  for (const [workoutId, group] of groups) {
+    io.out(`workout ${workoutId}: ${group.length} rows (ids ${group.map((r) => r.id).join(', ')})`);
+  }
+  io.out(
+    `DUPLICATES: ${groups.size} workouts have more than one selection row ` +
+      `(${rows.length - groups.size} extra rows). Run \`npm run dedupe -- --dry-run\`.`,
+  );
+  return EXIT.refusedOrFailed;
+}
+
+/** Applies the rule in a transaction that is rolled back, so the report is exactly what a run does. */
+async function dryRun(dataSource: DataSource, io: CliIo): Promise<number> {
+  const queryRunner = dataSource.createQueryRunner();
+  await queryRunner.connect();
+  let found: SelectionRow[];
+  let kept: SelectionRow[];
+  let totals: Awaited<ReturnType<typeof mergeDuplicateSelections>>;
+  try {
+    await queryRunner.startTransaction();
+    try {
+      found = await duplicateRows(queryRunner.manager);
+      totals = await mergeDuplicateSelections(queryRunner.manager);
+      kept = await selectionRowsOf(queryRunner.manager, [...groupByWorkout(found).keys()]);
+    } finally {
+      await queryRunner.rollbackTransaction();
+    }
+  } finally {
+    await queryRunner.release();
+  }
+  const keptByWorkout = new Map(kept.map((row) => [row.workout_id, row]));
+  for (const [workoutId, group] of groupByWorkout(found)) {
+    const result = keptByWorkout.get(workoutId);
+    const original = group.find((row) => row.id === result?.id);
+    if (!result || !original) throw new Error(`dry run: no kept row for workout ${workoutId}`);
+    io.out(`workout ${workoutId}: ${group.length} rows`);
+    for (const row of group) io.out(`  found  ${formatRow(row)}`);
+    const merged = MERGED_COLUMNS.filter((column) => original[column] !== result[column]).map(
+      (column) => `${column}=${formatValue(result[column])}`,
+    );
+    io.out(`  keep   id=${result.id}; merged: ${merged.length ? merged.join(' ') : 'nothing'}`);
+    io.out(`  result ${formatRow(result)}`);
+  }
+  io.out(
+    `Dry run: ${totals.workouts} workouts had duplicates; ${totals.rowsDeleted} rows would be ` +
+      'deleted. Nothing was changed.',
+  );
+  return EXIT.done;
+}
+
+async function dedupe(
+  dataSource: DataSource,
+  target: DatabaseTarget,
+  options: DedupeOptions,
+  io: CliIo,
+): Promise<number> {
+  const planned = await countDuplicates(dataSource.manager);
+  if (planned.workouts === 0) {
+    io.out('0 workouts had duplicates; 0 rows deleted');
+    return EXIT.done;
+  }
+  if (!options.yes) {
+    if (!io.isInteractive) {
+      io.err(
+        'dedupe: refusing to change the database without confirmation: stdin is not a terminal. ' +
+          'Re-run with --yes (after --dry-run, and with --backup).',
+      );
+      return EXIT.refusedOrFailed;
+    }
+    const answer = await io.ask(
+      `Merge the duplicates of ${planned.workouts} workouts and delete ${planned.rowsDeleted} rows ` +
+        `in ${describeTarget(target)}? (y/N) `,
+    );
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      io.err('Aborted; nothing was changed.');
+      return EXIT.refusedOrFailed;
+    }
+  }
+  if (options.backup) {
+    const backup =
+      target.engine === 'sqlite'
+        ? await backupSqlite(target.path, io.now())
+        : backupPostgres(target.url, io.now(), io.workingDirectory);
+    if ('refused' in backup) {
+      io.err(`dedupe: ${backup.refused}`);
+      return EXIT.refusedOrFailed;
+    }
+    io.out(`Backup written and checked: ${backup.file}`);
+  }
+  const totals = await inWriteTransaction(dataSource, mergeDuplicateSelections);
+  const left = await countDuplicates(dataSource.manager);
+  if (left.workouts > 0) {
+    io.err(`dedupe: ${left.workouts} workouts still have duplicates (written meanwhile?)`);
+    return EXIT.refusedOrFailed;
+  }
+  io.out(`${totals.workouts} workouts had duplicates; ${totals.rowsDeleted} rows deleted`);
+  return EXIT.done;
+}
+
+type BackupResult = { file: string } | { refused: string };
+
+/** SQLite's online backup: a consistent copy even while the app has it open in WAL mode. */
+export async function backupSqlite(path: string, now: Date): Promise<BackupResult> {
+  const file = `${path}.bak-${backupStamp(now)}`;
+  if (existsSync(file)) return { refused: `${file} already exists; not overwriting it` };
+  const source = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    await source.backup(file);
+    const copy = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      for (const table of ['workouts', 'workout_selections']) {
+        const count = (sql: Database.Database) =>
+          (sql.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+        if (count(copy) !== count(source)) {
+          return { refused: `backup check failed: ${table} differs in ${file}` };
+        }
+      }
+    } finally {
+      copy.close();
+    }
+  } finally {
+    source.close();
+  }
+  return { file };
+}
+
+export function backupPostgres(url: string, now: Date, directory: string): BackupResult {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.slice(1)) || 'postgres';
+  const file = join(directory, `${database}.bak-${backupStamp(now)}.dump`);
+  if (existsSync(file)) return { refused: `${file} already exists; not overwriting it` };
+  // The password goes through the environment, not the command line other users can read.
+  const env = { ...process.env, PGPASSWORD: decodeURIComponent(parsed.password) };
+  parsed.password = '';
+  const dump = spawnSync('pg_dump', ['--format=custom', `--file=${file}`, parsed.toString()], {
+    env,
+    encoding: 'utf8',
+  });
+  if (dump.error && (dump.error as NodeJS.ErrnoException).code === 'ENOENT') {
+    return {
+      refused:
+        'pg_dump is not on PATH, so --backup cannot back up PostgreSQL. Install the PostgreSQL ' +
+        'client tools of your server version (e.g. apt-get install postgresql-client-15), or ' +
+        'back up yourself (pg_dump --format=custom --file=backup.dump "$DATABASE_URL", or your ' +
+        "provider's snapshot) and run again without --backup.",
+    };
+  }
+  if (dump.status !== 0) {
+    return { refused: `pg_dump failed (${dump.status}): ${dump.stderr.trim()}` };
+  }
+  const list = spawnSync('pg_restore', ['--list', file], { encoding: 'utf8' });
+  if (list.status !== 0 || !/TABLE DATA \S+ workout_selections /.test(list.stdout)) {
+    return { refused: `backup check failed: pg_restore --list ${file} does not show the data` };
+  }
+  return { file };
+}
+
+async function hasSelectionsTable(dataSource: DataSource): Promise<boolean> {
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    return await queryRunner.hasTable('workout_selections');
+  } finally {
+    await queryRunner.release();
+  }
+}
+
+/**
+ * SQLite: BEGIN IMMEDIATE takes the write lock up front, so a running app makes us wait (busy
+ * timeout) instead of failing halfway; PostgreSQL: an ordinary transaction.
+ */
+async function inWriteTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  if (dataSource.options.type !== 'better-sqlite3') return dataSource.transaction(work);
+  const manager = dataSource.manager;
+  await manager.query('BEGIN IMMEDIATE');
+  try {
+    const result = await work(manager);
+    await manager.query('COMMIT');
+    return result;
+  } catch (error) {
+    await manager.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+function groupByWorkout(rows: SelectionRow[]): Map<number, SelectionRow[]> {
+  const groups = new Map<number, SelectionRow[]>();
+  for (const row of rows) groups.set(row.workout_id, [...(groups.get(row.workout_id) ?? []), row]);
+  return groups;
+}
+
+function formatValue(value: string | boolean | null): string {
+  return value === null ? 'NULL' : typeof value === 'string' ? JSON.stringify(value) : `${value}`;
+}
+
+function formatRow(row: SelectionRow): string {
+  const fields = MERGED_COLUMNS.map((column) => `${column}=${formatValue(row[column])}`);
+  return `id=${row.id} updated_at=${formatValue(row.updated_at)} ${fields.join(' ')}`;
+}

@@ -1,0 +1,252 @@
+import { spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { CliIo, runDedupeCli } from '../src/selections/dedupe/dedupe-cli';
+import {
+  applyRuleInMemory,
+  createLegacyCopy,
+  duplicateTotals,
+  openDataSource,
+  readSelections,
+  Selection,
+  sha256,
+  snapshot,
+} from './support/legacy-database';
+import { createTestDatabase, ENGINES, TEST_TMP } from './support/test-database';
+import type { TestDatabase } from './support/test-database';
+
+const ROOT = resolve(__dirname, '..');
+// These tests spawn the CLIs (1-4 s each); a project-level testTimeout is ignored by Jest.
+jest.setTimeout(60_000);
+const SCRIPT = join(ROOT, 'scripts/dedupe-workout-selections.ts');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (engine) => {
+  let db: TestDatabase;
+  let selectionsBefore: Selection[];
+  let workDir: string;
+  const restored: TestDatabase[] = [];
+
+  /** The script as an operator runs it, with stdin a pipe (not a terminal). */
+  const dedupe = (args: string[], env: Record<string, string> = {}): Run => {
+    const options: SpawnSyncOptions = {
+      cwd: ROOT,
+      // INIT_CWD is where npm was started: the PostgreSQL dump goes there.
+      env: { ...process.env, DATABASE_URL: db.url, INIT_CWD: workDir, ...env },
+      encoding: 'utf8',
+      input: '',
+    };
+    const run = spawnSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', SCRIPT, ...args],
+      options,
+    );
+    return run as Run;
+  };
+
+  /** What must not change while only looking. */
+  const state = async () => {
+    if (engine === 'sqlite') return sha256(db.path as string);
+    const ds = await openDataSource(db);
+    try {
+      return await snapshot(ds);
+    } finally {
+      await ds.destroy();
+    }
+  };
+
+  beforeAll(async () => {
+    workDir = mkdtempSync(join(TEST_TMP, 'dedupe-'));
+    db = await createLegacyCopy(engine);
+    const ds = await openDataSource(db);
+    selectionsBefore = await readSelections(ds);
+    await ds.destroy();
+  });
+  afterAll(async () => {
+    rmSync(workDir, { recursive: true, force: true });
+    for (const extra of restored) await extra.drop();
+    await db.drop();
+  });
+
+  it('bad usage exits 2 and changes nothing', async () => {
+    const unchanged = await state();
+    const unknown = dedupe(['--frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--frobnicate'/);
+    expect(unknown.stderr).toMatch(/Usage: npm run dedupe/);
+    expect(dedupe(['--check', '--yes']).status).toBe(2);
+    expect(await state()).toEqual(unchanged);
+  });
+
+  it('--check (through npm run) exits 1 and lists every duplicated workout', () => {
+    const { workouts, rowsDeleted } = duplicateTotals(selectionsBefore);
+    const run = spawnSync('npm', ['run', '-s', 'dedupe', '--', '--check'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db.url },
+      encoding: 'utf8',
+      input: '',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout.match(/^workout \d+: \d+ rows/gm)).toHaveLength(workouts);
+    expect(run.stdout).toContain(
+      `DUPLICATES: ${workouts} workouts have more than one selection row (${rowsDeleted} extra rows)`,
+    );
+  });
+
+  let dryRunTotals: { workouts: number; rowsDeleted: number };
+
+  it('--dry-run shows rows found, row kept and merged values, and changes nothing', async () => {
+    const unchanged = await state();
+    const run = dedupe(['--dry-run']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const totals = run.stdout.match(
+      /^Dry run: (\d+) workouts had duplicates; (\d+) rows would be deleted\. Nothing was changed\.$/m,
+    );
+    expect(totals).not.toBeNull();
+    dryRunTotals = { workouts: Number(totals?.[1]), rowsDeleted: Number(totals?.[2]) };
+    expect(dryRunTotals).toEqual(duplicateTotals(selectionsBefore));
+
+    // Every kept row it announces, with its merged values, is the rule's.
+    const expected = applyRuleInMemory(selectionsBefore);
+    const duplicated = new Set(
+      selectionsBefore
+        .filter((s, _, all) => all.filter((o) => o.workout_id === s.workout_id).length > 1)
+        .map((s) => s.workout_id),
+    );
+    const results = [...run.stdout.matchAll(/^ {2}result id=(\d+) (.*)$/gm)];
+    expect(results).toHaveLength(duplicated.size);
+    const byId = new Map(expected.map((s) => [s.id, s]));
+    for (const [, id, text] of results) {
+      const row = byId.get(Number(id));
+      expect(row && duplicated.has(row.workout_id)).toBe(true);
+      expect(text).toContain(
+        `time_of_day=${row?.time_of_day === null ? 'NULL' : `"${row?.time_of_day}"`}`,
+      );
+      expect(text).toContain(
+        `current_plan_day=${row?.current_plan_day === null ? 'NULL' : `"${row?.current_plan_day}"`}`,
+      );
+    }
+    expect(run.stdout.match(/^ {2}found {2}id=/gm)).toHaveLength(
+      selectionsBefore.filter((s) => duplicated.has(s.workout_id)).length,
+    );
+    expect(await state()).toEqual(unchanged);
+  });
+
+  it('refuses without --yes when stdin is not a terminal, changing nothing', async () => {
+    const unchanged = await state();
+    const run = dedupe([]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/refusing to change the database without confirmation/);
+    expect(await state()).toEqual(unchanged);
+  });
+
+  it('on a terminal, asks, and anything but y aborts', async () => {
+    const unchanged = await state();
+    const questions: string[] = [];
+    const lines: string[] = [];
+    const io: CliIo = {
+      out: (line) => lines.push(line),
+      err: (line) => lines.push(line),
+      isInteractive: true,
+      ask: (question) => {
+        questions.push(question);
+        return Promise.resolve('n');
+      },
+      now: () => new Date(),
+      workingDirectory: workDir,
+    };
+    expect(await runDedupeCli([], { DATABASE_URL: db.url }, io)).toBe(1);
+    expect(questions).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `Merge the duplicates of ${dryRunTotals.workouts} workouts and delete ` +
+            `${dryRunTotals.rowsDeleted} rows in .*\\? \\(y/N\\) $`,
+        ),
+      ),
+    ]);
+    expect(lines).toContain('Aborted; nothing was changed.');
+    expect(await state()).toEqual(unchanged);
+  });
+
+  if (engine === 'postgres') {
+    it('--backup refuses with instructions when pg_dump is not on PATH', async () => {
+      const unchanged = await state();
+      const run = dedupe(['--backup', '--yes'], { PATH: '/nonexistent' });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/pg_dump is not on PATH.*back up yourself/s);
+      expect(await state()).toEqual(unchanged);
+    });
+  }
+
+  it('--backup --yes writes a readable backup, then merges with the totals of the dry run', async () => {
+    const run = dedupe(['--backup', '--yes']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      `${dryRunTotals.workouts} workouts had duplicates; ${dryRunTotals.rowsDeleted} rows deleted`,
+    );
+    const file = /^Backup written and checked: (.+)$/m.exec(run.stdout)?.[1] as string;
+    expect(existsSync(file)).toBe(true);
+
+    // The backup holds the database as it was before the merge.
+    let copy: TestDatabase;
+    if (engine === 'sqlite') {
+      expect(file).toMatch(new RegExp(`^${db.path}\\.bak-\\d{14}$`));
+      copy = { ...db, url: `sqlite:${file}`, path: file, drop: () => Promise.resolve() };
+    } else {
+      expect(file).toMatch(new RegExp(`^${workDir}/${db.name}\\.bak-\\d{14}\\.dump$`));
+      copy = await createTestDatabase('postgres');
+      restored.push(copy);
+      const restore = spawnSync('pg_restore', ['--no-owner', '-d', copy.url, file], {
+        encoding: 'utf8',
+      });
+      expect(restore.stderr).toBe('');
+    }
+    const backup = await openDataSource(copy);
+    try {
+      expect(await readSelections(backup)).toEqual(selectionsBefore);
+    } finally {
+      await backup.destroy();
+    }
+
+    const ds = await openDataSource(db);
+    try {
+      expect(await readSelections(ds)).toEqual(applyRuleInMemory(selectionsBefore));
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  it('--check exits 0 once the duplicates are gone', () => {
+    const run = dedupe(['--check']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('OK: no workout has more than one selection row.');
+  });
+
+  it('the dedupe migration applies the totals the dry run reported', async () => {
+    const fresh = await createLegacyCopy(engine);
+    restored.push(fresh);
+    const ds = await openDataSource(fresh);
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      const count = async () => (await readSelections(ds)).length;
+      const rowsBefore = await count();
+      await ds.runMigrations();
+      expect(log).toHaveBeenCalledWith(
+        `Dedupe of workout_selections: ${dryRunTotals.workouts} workouts had duplicates; ` +
+          `${dryRunTotals.rowsDeleted} rows removed`,
+      );
+      expect(rowsBefore - (await count())).toBe(dryRunTotals.rowsDeleted);
+    } finally {
+      log.mockRestore();
+      await ds.destroy();
+    }
+  });
+});
