@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { LoggingModule } from './common/logging.module';
 import { AppValidationPipe } from './common/validation';
@@ -26,6 +27,7 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         HealthModule,
+        AuthModule,
         WorkoutsModule,
       ],
       providers: [
