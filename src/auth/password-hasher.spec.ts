@@ -7,6 +7,8 @@ const REAL_WERKZEUG_SCRYPT =
 const REAL_WERKZEUG_PBKDF2 =
   'pbkdf2:sha256:1000$hRkHAC5E6P0Fd5jE$f0137b4c98adfbad548b36fdab62fa9824e7c5e39ab28bc79603cef5c85eeefe';
 
+jest.setTimeout(30_000); // the current parameters cost about a second per hash on a busy CI box
+
 describe('password hashing', () => {
   it('hashes with a self-describing scrypt format and a fresh salt each time', async () => {
     const a = await hashPassword('s3cret-password');
