@@ -18,7 +18,8 @@ interface RouteLayer {
 
 /** Every route Nest registered under /api, as "METHOD /path" with ids filled in. */
 function apiRoutes(t: TestApp): string[] {
-  const router = t.app.getHttpAdapter().getInstance<{ router: { stack: RouteLayer[] } }>().router;
+  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: RouteLayer[] } };
+  const router = express.router;
   const routes = new Set<string>();
   for (const layer of router.stack) {
     if (!layer.route?.path.startsWith('/api/')) continue;
