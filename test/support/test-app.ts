@@ -1,4 +1,4 @@
-import { Test } from '@nestjs/testing';
+import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -40,8 +40,10 @@ export async function startTestApp(
   existing?: TestDatabase,
 ): Promise<TestApp> {
   const db = existing ?? (await createTestDatabase(engine));
-  const moduleRef = await Test.createTestingModule({
-    imports: [
+  // NestFactory rather than Test.createTestingModule: modules that pick their implementation
+  // from the HTTP adapter at construction (ServeStaticModule's loader) need the real adapter.
+  const app = configureApp(
+    await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
@@ -51,10 +53,8 @@ export async function startTestApp(
         LOGIN_ATTEMPTS_PER_MINUTE: '100000',
         ...env,
       }),
-    ],
-  }).compile();
-  const app = configureApp(
-    moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false }),
+      { bodyParser: false, logger: false, abortOnError: false },
+    ),
   );
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get<DataSource>(getDataSourceToken());
