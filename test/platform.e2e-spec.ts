@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -63,9 +64,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
         expect(absent.body).toEqual({ error: `${what} file not found` });
         copyFileSync(join(EXAMPLES, example), join(dir, file));
         const res = await t.http.get(`/api/${path}`).expect(200);
-        expect(res.body).toEqual(
-          JSON.parse(require('node:fs').readFileSync(join(EXAMPLES, example), 'utf8') as string),
-        );
+        expect(res.body).toEqual(JSON.parse(readFileSync(join(EXAMPLES, example), 'utf8')));
       },
     );
 
@@ -118,10 +117,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
       expect(csp).toContain("style-src 'self' 'unsafe-inline'");
       expect(csp).toContain("img-src 'self' data:");
       expect(csp).toContain("connect-src 'self'");
-      const hash = require('node:crypto')
-        .createHash('sha256')
-        .update('window.runtime=1')
-        .digest('base64') as string;
+      const hash = createHash('sha256').update('window.runtime=1').digest('base64');
       expect(csp).toContain(`script-src 'self' 'sha256-${hash}'`);
       expect(index.headers['x-content-type-options']).toBe('nosniff');
       const js = await request(server(t)).get('/static/main.js').expect(200);
