@@ -1,13 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { resolve } from 'node:path';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { LoggingModule } from './common/logging.module';
 import { AppValidationPipe } from './common/validation';
-import { loadConfig } from './config/configuration';
+import { AppConfig, loadConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { SelectionsModule } from './selections/selections.module';
+import { ScheduleModule } from './schedule/schedule.module';
+import { StatsModule } from './stats/stats.module';
+import { WorkoutImportModule } from './workout-import/workout-import.module';
 import { WorkoutsModule } from './workouts/workouts.module';
 
 export type EnvOverrides = Record<string, string | undefined>;
@@ -27,8 +33,22 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         HealthModule,
+        AuthModule,
         WorkoutsModule,
         SelectionsModule,
+        WorkoutImportModule,
+        StatsModule,
+        ScheduleModule,
+        ServeStaticModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<AppConfig, true>) => {
+            const dir = config.get('frontendDir', { infer: true });
+            // renderPath '/': index.html for `/` only, files by path; /api is never rendered.
+            // No `exclude`: the module's error handler would turn /api body-parser errors
+            // into 404s for excluded paths.
+            return dir ? [{ rootPath: resolve(dir), renderPath: '/' }] : [];
+          },
+        }),
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },

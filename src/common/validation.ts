@@ -36,7 +36,8 @@ export class AppValidationPipe implements PipeTransform {
     forbidNonWhitelisted: true,
     transform: true,
     validateCustomDecorators: false,
-    exceptionFactory: (errors) => new BadRequestException(describe(errors).join('; ')),
+    exceptionFactory: (errors) =>
+      new BadRequestException([...new Set(describe(errors))].join('; ')),
   });
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DatabaseTarget, DEFAULT_DATABASE_URL, parseDatabaseUrl } from './database-url';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -11,6 +12,21 @@ export interface AppConfig {
   logLevel: LogLevel;
   database: DatabaseTarget;
   migrationsRun: boolean;
+  auth: AuthConfig;
+  /** Production only: origins allowed by CORS (development allows http://localhost:3000). */
+  corsOrigins: string[];
+  /** The built frontend to serve at `/`, or null to serve the API only. */
+  frontendDir: string | null;
+  triClubScheduleFile: string;
+  weeklyTargetsFile: string;
+}
+
+export interface AuthConfig {
+  secretKey: string;
+  /** True when SECRET_KEY was unset outside production and a per-process secret was made. */
+  secretGenerated: boolean;
+  tokenLifetimeHours: number;
+  loginAttemptsPerMinute: number;
 }
 
 /** Thrown for a bad or missing environment variable; its message names the variable. */
@@ -58,6 +74,27 @@ export function readDatabase(env: Env): DatabaseTarget {
   }
 }
 
+export function readAuth(env: Env, nodeEnv: NodeEnv): AuthConfig {
+  const secret = env.SECRET_KEY?.trim();
+  if (!secret && nodeEnv === 'production') {
+    throw new ConfigError('SECRET_KEY is required when NODE_ENV=production');
+  }
+  return {
+    secretKey: secret || randomBytes(32).toString('hex'),
+    secretGenerated: !secret,
+    tokenLifetimeHours: readInt(env, 'ACCESS_TOKEN_LIFETIME_HOURS', 720, 1, 24 * 366),
+    loginAttemptsPerMinute: readInt(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 100_000),
+  };
+}
+
+/** A comma-separated list; blanks dropped. */
+export function readList(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 /** Builds the typed configuration from the environment; throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = readEnum<NodeEnv>(
@@ -73,5 +110,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: readEnum<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     database: readDatabase(env),
     migrationsRun: readBool(env, 'MIGRATIONS_RUN', true),
+    auth: readAuth(env, nodeEnv),
+    corsOrigins: readList(env, 'CORS_ORIGINS'),
+    frontendDir: env.FRONTEND_DIR?.trim() || null,
+    triClubScheduleFile: env.TRI_CLUB_SCHEDULE_FILE?.trim() || 'config/tri-club-schedule.json',
+    weeklyTargetsFile: env.WEEKLY_TARGETS_FILE?.trim() || 'config/weekly-targets.json',
   };
 }

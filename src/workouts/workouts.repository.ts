@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { toDateString } from '../common/dates';
 import { WorkoutSelection } from '../selections/workout-selection.entity';
 import { Workout } from './workout.entity';
 
@@ -54,6 +55,65 @@ export class WorkoutsRepository {
   async insert(manager: EntityManager, fields: WorkoutFields): Promise<number> {
     const result = await manager.insert(Workout, fields);
     return Number((result.identifiers[0] as { id: number }).id);
+  }
+
+  /** Inserts many rows with multi-row INSERTs of `chunkSize` rows; `onChunk` gets the total so far. */
+  async insertMany(
+    manager: EntityManager,
+    rows: WorkoutFields[],
+    chunkSize = 500,
+    onChunk?: (inserted: number) => void,
+  ): Promise<void> {
+    for (let start = 0; start < rows.length; start += chunkSize) {
+      const chunk = rows.slice(start, start + chunkSize);
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Workout)
+        .values(chunk)
+        .updateEntity(false)
+        .execute();
+      onChunk?.(start + chunk.length);
+    }
+  }
+
+  /** `(title, day)` of the workouts whose original day lies in [from, to]. */
+  async titlesAndDays(
+    manager: EntityManager,
+    from: string,
+    to: string,
+  ): Promise<{ title: string; day: string }[]> {
+    const rows = await manager
+      .createQueryBuilder(Workout, 'workout')
+      .select(['workout.title', 'workout.originallyPlannedDay'])
+      .where('workout.originally_planned_day BETWEEN :from AND :to', { from, to })
+      .getMany();
+    return rows.map((row) => ({
+      title: row.title,
+      day: toDateString(row.originallyPlannedDay) ?? '',
+    }));
+  }
+
+  /** Counts for GET /api/stats; a workout without a selection row counts as selected. */
+  async counts(
+    manager: EntityManager,
+  ): Promise<{ total: number; selected: number; custom: number }> {
+    const row = await manager
+      .createQueryBuilder(Workout, 'workout')
+      .leftJoin(WorkoutSelection, 'selection', 'selection.workout_id = workout.id')
+      .select('COUNT(*)', 'total')
+      .addSelect(
+        'SUM(CASE WHEN selection.id IS NULL OR selection.is_selected = :yes THEN 1 ELSE 0 END)',
+        'selected',
+      )
+      .addSelect('SUM(CASE WHEN workout.is_custom = :yes THEN 1 ELSE 0 END)', 'custom')
+      .setParameter('yes', true)
+      .getRawOne<{ total: unknown; selected: unknown; custom: unknown }>();
+    return {
+      total: Number(row?.total ?? 0),
+      selected: Number(row?.selected ?? 0),
+      custom: Number(row?.custom ?? 0),
+    };
   }
 
   /** Writes only the given columns. */

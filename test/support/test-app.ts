@@ -1,4 +1,4 @@
-import { Test } from '@nestjs/testing';
+import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -6,6 +6,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule, EnvOverrides } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { hashPassword } from '../../src/auth/password-hasher';
+import { TokenService } from '../../src/auth/token.service';
 import { createTestDatabase, Engine, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -13,12 +15,23 @@ export interface TestApp {
   /** The app's own DataSource, for assertions on rows. */
   dataSource: DataSource;
   db: TestDatabase;
-  /** HTTP client for the app; later issues give it the credentials every private route needs. */
+  /** HTTP client for the app, sending `Authorization: Bearer <token>` of `user` by default. */
   http: TestAgent;
+  /** The user the harness created, and a valid token of it. */
+  user: { id: number; username: string; password: string };
+  token: string;
+  /** SECRET_KEY of this app (to forge or expire tokens in tests). */
+  secret: string;
   /** Runs SQL written with `?` placeholders on either engine. */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
+
+export const TEST_SECRET = 'e2e-test-secret-key';
+export const TEST_USER = { username: 'athlete', password: 'correct horse battery' };
+
+// Hashing is deliberately slow: one hash per spec file is enough.
+let testUserHash: Promise<string> | undefined;
 
 /** Boots the real app (migrations applied) on a database of its own, listening on a free port. */
 export async function startTestApp(
@@ -27,26 +40,54 @@ export async function startTestApp(
   existing?: TestDatabase,
 ): Promise<TestApp> {
   const db = existing ?? (await createTestDatabase(engine));
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      AppModule.forRoot({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.url, ...env }),
-    ],
-  }).compile();
+  // NestFactory rather than Test.createTestingModule: modules that pick their implementation
+  // from the HTTP adapter at construction (ServeStaticModule's loader) need the real adapter.
   const app = configureApp(
-    moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false }),
+    await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: db.url,
+        SECRET_KEY: TEST_SECRET,
+        // Only the rate-limit spec runs with the real limit (it passes its own value).
+        LOGIN_ATTEMPTS_PER_MINUTE: '100000',
+        ...env,
+      }),
+      { bodyParser: false, logger: false, abortOnError: false },
+    ),
   );
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get<DataSource>(getDataSourceToken());
+  const sql = <T>(query: string, params: unknown[] = []): Promise<T[]> => {
+    let n = 0;
+    const text = engine === 'postgres' ? query.replace(/\?/g, () => `$${++n}`) : query;
+    return dataSource.query(text, params);
+  };
+
+  // The user goes straight into the table: the harness must not depend on the login route.
+  testUserHash ??= hashPassword(TEST_USER.password);
+  await sql('DELETE FROM users WHERE username = ?', [TEST_USER.username]);
+  await sql('INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)', [
+    TEST_USER.username,
+    await testUserHash,
+    new Date().toISOString().replace('T', ' ').replace('Z', ''),
+  ]);
+  const [{ id }] = await sql<{ id: number }>('SELECT id FROM users WHERE username = ?', [
+    TEST_USER.username,
+  ]);
+  const token = app.get(TokenService).issue(Number(id));
+  const http = request.agent(app.getHttpServer());
+  http.set('Authorization', `Bearer ${token}`);
+
   return {
     app,
     dataSource,
     db,
-    http: request.agent(app.getHttpServer()),
-    sql: (query, params = []) => {
-      let n = 0;
-      const text = engine === 'postgres' ? query.replace(/\?/g, () => `$${++n}`) : query;
-      return dataSource.query(text, params);
-    },
+    http,
+    user: { id: Number(id), ...TEST_USER },
+    token,
+    secret: env.SECRET_KEY ?? TEST_SECRET,
+    sql,
     close: async () => {
       await app.close();
       if (!existing) await db.drop();

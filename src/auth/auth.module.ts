@@ -1,0 +1,52 @@
+import { Logger, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { AppConfig } from '../config/configuration';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    UsersModule,
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => {
+        const auth = config.get('auth', { infer: true });
+        if (auth.secretGenerated && config.get('nodeEnv', { infer: true }) !== 'test') {
+          new Logger('Auth').warn(
+            'SECRET_KEY is not set: using a random secret for this process. ' +
+              'Tokens will not survive a restart; set SECRET_KEY to keep users logged in.',
+          );
+        }
+        return {
+          secret: auth.secretKey,
+          signOptions: { algorithm: 'HS256' },
+          verifyOptions: { algorithms: ['HS256'] },
+        };
+      },
+    }),
+    // Only the login route uses the ThrottlerGuard; the limit counts every attempt.
+    ThrottlerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => ({
+        throttlers: [
+          {
+            name: 'login',
+            ttl: 60_000,
+            limit: config.get('auth.loginAttemptsPerMinute', { infer: true }),
+          },
+        ],
+        errorMessage: 'Too many login attempts. Try again in a minute.',
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, TokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenService],
+})
+export class AuthModule {}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import { TransactionRunner } from '../database/transaction-runner';
+import { presentUser, UserJson } from '../users/user.presenter';
+import { UsersRepository } from '../users/users.repository';
+import { hashPassword, verifyPassword } from './password-hasher';
+import { TokenService } from './token.service';
+
+const INVALID_CREDENTIALS = 'Invalid username or password';
+
+export interface LoginResult {
+  message: string;
+  token: string;
+  user: UserJson;
+}
+
+@Injectable()
+export class AuthService {
+  // Verified against when the username is unknown, so both failures take the same time.
+  private decoyHash?: Promise<string>;
+
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly users: UsersRepository,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async login(username: string, password: string): Promise<LoginResult> {
+    const user = await this.tx.read((manager) => this.users.findByUsername(manager, username));
+    const check = await verifyPassword(password, user?.passwordHash ?? (await this.decoy()));
+    if (!user || !check.valid) throw new DomainError('UNAUTHORIZED', INVALID_CREDENTIALS);
+
+    // Upgrade a legacy (werkzeug) or weaker hash now that the password is known to be right.
+    const newHash = check.needsRehash ? await hashPassword(password) : null;
+    const now = new Date();
+    const updated = await this.tx.transaction(async (manager) => {
+      if (newHash) await this.users.setPasswordHash(manager, user.id, newHash);
+      await this.users.setLastLogin(manager, user.id, now);
+      return this.users.findById(manager, user.id);
+    });
+    if (!updated) throw new DomainError('UNAUTHORIZED', INVALID_CREDENTIALS);
+    return {
+      message: 'Login successful',
+      token: this.tokens.issue(user.id),
+      user: presentUser(updated),
+    };
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= hashPassword('decoy password, never matches');
+    return this.decoyHash;
+  }
+}

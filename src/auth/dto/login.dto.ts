@@ -1,0 +1,14 @@
+import { IsNotEmpty, IsString } from 'class-validator';
+
+export const CREDENTIALS_REQUIRED = 'Username and password are required';
+
+/** Body of POST /api/auth/login. Every failure has the contract's one message. */
+export class LoginDto {
+  @IsString({ message: CREDENTIALS_REQUIRED })
+  @IsNotEmpty({ message: CREDENTIALS_REQUIRED })
+  username!: string;
+
+  @IsString({ message: CREDENTIALS_REQUIRED })
+  @IsNotEmpty({ message: CREDENTIALS_REQUIRED })
+  password!: string;
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { DomainError } from '../common/domain-error';
+import type { AppConfig } from '../config/configuration';
+
+/** The previous backend's claims: no sub/iss/aud, so its tokens keep working. */
+export interface TokenClaims {
+  user_id: number;
+  iat: number;
+  exp: number;
+}
+
+const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', message);
+
+/** HS256 access tokens signed with SECRET_KEY. */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: ConfigService<AppConfig, true>,
+  ) {}
+
+  issue(userId: number): string {
+    const hours = this.config.get('auth.tokenLifetimeHours', { infer: true });
+    return this.jwt.sign({ user_id: userId }, { expiresIn: hours * 3600 });
+  }
+
+  /** The user id of a valid token, or a 401 with the contract's message. */
+  async verify(token: string): Promise<number> {
+    let claims: Partial<TokenClaims>;
+    try {
+      claims = await this.jwt.verifyAsync<Partial<TokenClaims>>(token, { algorithms: ['HS256'] });
+    } catch (error) {
+      if (error instanceof TokenExpiredError) throw unauthorized('Token has expired');
+      throw unauthorized(`Invalid token: ${(error as Error).message}`);
+    }
+    const userId = claims.user_id;
+    if (typeof userId !== 'number' || !Number.isInteger(userId) || userId < 1) {
+      throw unauthorized('Invalid token: no user_id claim');
+    }
+    return userId;
+  }
+
+  /**
+   * The token of an Authorization header, split the way the previous backend did: on single
+   * spaces, scheme word unchecked.
+   */
+  static fromHeader(header: string | undefined): string {
+    if (!header) throw unauthorized('Token is missing');
+    const parts = header.split(' ');
+    if (parts.length < 2) throw unauthorized('Invalid authorization header format');
+    if (parts[1] === '') throw unauthorized('Token is missing');
+    return parts[1];
+  }
+}

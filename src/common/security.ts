@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
+import helmet from 'helmet';
+import type { AppConfig } from '../config/configuration';
+
+/**
+ * CORS as the previous backend (contract B §1.4): development allows only the React dev
+ * server, with credentials; production allows CORS_ORIGINS (none by default: the frontend is
+ * served from the same origin).
+ */
+export function corsOptions(
+  config: Pick<AppConfig, 'nodeEnv' | 'corsOrigins'>,
+): CorsOptions | null {
+  const common = {
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Content-Type', 'Authorization'],
+    optionsSuccessStatus: 200,
+  };
+  if (config.nodeEnv !== 'production') {
+    return { ...common, origin: ['http://localhost:3000'], credentials: true };
+  }
+  if (config.corsOrigins.length === 0) return null;
+  return { ...common, origin: config.corsOrigins, credentials: false };
+}
+
+/**
+ * sha256 sources of the inline scripts of the built index.html: Create React App inlines its
+ * webpack runtime there, and the CSP must allow exactly that script and nothing else inline.
+ */
+export function inlineScriptHashes(frontendDir: string | null): string[] {
+  if (!frontendDir) return [];
+  let html: string;
+  try {
+    html = readFileSync(join(frontendDir, 'index.html'), 'utf8');
+  } catch {
+    return [];
+  }
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)) {
+    if (match[1].trim() === '') continue;
+    hashes.push(`'sha256-${createHash('sha256').update(match[1]).digest('base64')}'`);
+  }
+  return hashes;
+}
+
+/** Security headers; the CSP lets the built React app run (own scripts, inline styles). */
+export function securityHeaders(config: Pick<AppConfig, 'frontendDir'>) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...inlineScriptHashes(config.frontendDir)],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+}

@@ -1,0 +1,113 @@
+import { DomainError } from '../common/domain-error';
+import { toIsoTimestamp } from '../common/dates';
+import type { UsersService } from '../users/users.service';
+
+/** What `npm run user:create -- ...` was asked to do. */
+export type UserCommand =
+  | { kind: 'create'; username: string; password: string }
+  | { kind: 'update'; username: string; password: string }
+  | { kind: 'list' };
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+interface CommandSpec {
+  /** The leading flag, or null for the default command. */
+  flag: string | null;
+  params: string[];
+  summary: string;
+  build(args: string[]): UserCommand;
+}
+
+// One entry per command: a new flag (e.g. --feed-token) is a new entry here plus a case in
+// runUserCommand.
+const COMMANDS: CommandSpec[] = [
+  {
+    flag: null,
+    params: ['username', 'password'],
+    summary: 'create the single user (refused when a user exists)',
+    build: ([username, password]) => ({ kind: 'create', username, password }),
+  },
+  {
+    flag: '--update',
+    params: ['username', 'password'],
+    summary: "change a user's password",
+    build: ([username, password]) => ({ kind: 'update', username, password }),
+  },
+  {
+    flag: '--list',
+    params: [],
+    summary: 'list users with their creation and last login times',
+    build: () => ({ kind: 'list' }),
+  },
+];
+
+export const USAGE = [
+  'Usage:',
+  ...COMMANDS.map((command) => {
+    const words = [command.flag, ...command.params.map((p) => `<${p}>`)].filter(Boolean);
+    return `  npm run user:create -- ${words.join(' ').padEnd(30)} ${command.summary}`;
+  }),
+  'Passwords must be at least 8 characters long.',
+].join('\n');
+
+export function parseUserArgs(argv: string[]): UserCommand | { error: string } {
+  const flagged = argv[0]?.startsWith('--');
+  const spec = COMMANDS.find((command) =>
+    flagged ? command.flag === argv[0] : command.flag === null,
+  );
+  if (!spec) return { error: `Unknown option ${argv[0]}` };
+  const args = flagged ? argv.slice(1) : argv;
+  if (args.length !== spec.params.length) {
+    const name = spec.flag ?? 'creating a user';
+    return {
+      error: `${name} takes ${spec.params.length} argument(s): ${spec.params.join(', ') || 'none'}`,
+    };
+  }
+  return spec.build(args);
+}
+
+export interface UserCliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Runs a parsed command; refusals (single user, short password, unknown user) exit 1. */
+export async function runUserCommand(
+  command: UserCommand,
+  users: Pick<UsersService, 'createFirst' | 'updatePassword' | 'list'>,
+  io: UserCliIo,
+): Promise<ExitCode> {
+  try {
+    switch (command.kind) {
+      case 'create': {
+        const user = await users.createFirst(command.username, command.password);
+        io.out(`Created user "${user.username}" (id ${user.id}). Log in with it in the planner.`);
+        return EXIT.ok;
+      }
+      case 'update':
+        await users.updatePassword(command.username, command.password);
+        io.out(`Password of "${command.username}" updated.`);
+        return EXIT.ok;
+      case 'list': {
+        const all = await users.list();
+        if (all.length === 0)
+          io.out('No users. Create one with: npm run user:create -- <username> <password>');
+        for (const user of all) {
+          io.out(
+            `${user.id}\t${user.username}\tcreated ${toIsoTimestamp(user.createdAt) ?? '-'}\t` +
+              `last login ${toIsoTimestamp(user.lastLogin) ?? 'never'}`,
+          );
+        }
+        return EXIT.ok;
+      }
+    }
+  } catch (error) {
+    if (error instanceof DomainError) {
+      io.err(`Refused: ${error.message}`);
+      return EXIT.failed;
+    }
+    io.err(`Failed: ${(error as Error).message}`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { hashPassword } from '../auth/password-hasher';
+import { DomainError, notFound } from '../common/domain-error';
+import { TransactionRunner } from '../database/transaction-runner';
+import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+export const MIN_PASSWORD_LENGTH = 8;
+const MAX_USERNAME_LENGTH = 120;
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new DomainError(
+      'BAD_INPUT',
+      `Password must be at least ${MIN_PASSWORD_LENGTH} characters long`,
+    );
+  }
+}
+
+/** The account rules: one athlete per installation, passwords of a minimum length. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly users: UsersRepository,
+  ) {}
+
+  findById(id: number): Promise<User | null> {
+    return this.tx.read((manager) => this.users.findById(manager, id));
+  }
+
+  list(): Promise<User[]> {
+    return this.tx.read((manager) => this.users.findAll(manager));
+  }
+
+  /** Creates the one user; refused when any user exists (this is a single-user app). */
+  async createFirst(username: string, password: string): Promise<User> {
+    const name = username.trim();
+    if (name === '' || name.length > MAX_USERNAME_LENGTH) {
+      throw new DomainError('BAD_INPUT', `Username must be 1 to ${MAX_USERNAME_LENGTH} characters`);
+    }
+    checkPassword(password);
+    const hash = await hashPassword(password); // slow on purpose: outside the transaction
+    return this.tx.transaction(async (manager) => {
+      if ((await this.users.count(manager)) > 0) {
+        throw new DomainError(
+          'FORBIDDEN',
+          'A user already exists. This is a single-user app; use --update to change the password.',
+        );
+      }
+      const id = await this.users.insert(manager, name, hash);
+      return (await this.users.findById(manager, id)) as User;
+    });
+  }
+
+  async updatePassword(username: string, password: string): Promise<void> {
+    checkPassword(password);
+    const hash = await hashPassword(password);
+    await this.tx.transaction(async (manager) => {
+      const user = await this.users.findByUsername(manager, username);
+      if (!user) throw notFound(`User "${username}"`);
+      await this.users.setPasswordHash(manager, user.id, hash);
+    });
+  }
+}

@@ -1,0 +1,260 @@
+import { JwtService } from '@nestjs/jwt';
+import request from 'supertest';
+import { ENGINES } from './support/test-database';
+import { server, startTestApp, TestApp } from './support/test-app';
+import { werkzeugPbkdf2Hash, werkzeugScryptHash } from './support/werkzeug-hashes';
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const PUBLIC_ROUTES = [
+  'POST /api/auth/login',
+  'POST /api/auth/register',
+  'GET /api/health',
+  'GET /api/weekly-targets',
+];
+
+interface RouteLayer {
+  route?: { path: string; methods: Record<string, boolean>; stack: { handle: unknown }[] };
+}
+
+/** Every route Nest registered under /api, as "METHOD /path" with ids filled in. */
+function apiRoutes(t: TestApp): string[] {
+  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: RouteLayer[] } };
+  const router = express.router;
+  const routes = new Set<string>();
+  for (const layer of router.stack) {
+    if (!layer.route?.path.startsWith('/api/')) continue;
+    for (const method of Object.keys(layer.route.methods)) {
+      if (method === '_all') continue;
+      routes.add(`${method.toUpperCase()} ${layer.route.path.replace(/:\w+/g, '1')}`);
+    }
+  }
+  return [...routes].sort();
+}
+
+const call = (t: TestApp, route: string) => {
+  const [method, path] = route.split(' ');
+  return request(server(t))[method.toLowerCase() as 'get'](path);
+};
+
+const decode = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, number>;
+
+describe.each(ENGINES)('authentication on %s', (engine) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp(engine);
+  });
+  afterAll(() => t.close());
+
+  describe('the global guard', () => {
+    let privateRoutes: string[];
+    beforeAll(() => {
+      privateRoutes = apiRoutes(t).filter((route) => !PUBLIC_ROUTES.includes(route));
+    });
+
+    it('knows the private routes (the list below is discovered from the router)', () => {
+      expect(privateRoutes).toEqual(
+        expect.arrayContaining([
+          'GET /api/auth/verify',
+          'GET /api/auth/me',
+          'GET /api/workouts',
+          'POST /api/workouts',
+          'GET /api/workouts/1',
+          'PUT /api/workouts/1',
+          'DELETE /api/workouts/1',
+          'POST /api/workouts/import',
+          'GET /api/stats',
+          'GET /api/tri-club-schedule',
+        ]),
+      );
+      expect(apiRoutes(t)).toEqual(expect.arrayContaining(PUBLIC_ROUTES));
+    });
+
+    it('answers 401 "Token is missing" without a token on every private route', async () => {
+      for (const route of privateRoutes) {
+        const res = await call(t, route);
+        expect([route, res.status, res.body]).toEqual([route, 401, { error: 'Token is missing' }]);
+      }
+    });
+
+    it('answers 401 for a forged, an expired and a malformed token, and for a deleted user', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const forged = new JwtService({ secret: 'not-the-secret' }).sign({ user_id: t.user.id });
+      const expired = new JwtService({ secret: t.secret }).sign({
+        user_id: t.user.id,
+        iat: now - 7200,
+        exp: now - 3600,
+      });
+      await t.sql("INSERT INTO users (username, password_hash) VALUES ('gone', 'x')");
+      const [gone] = await t.sql<{ id: number }>("SELECT id FROM users WHERE username = 'gone'");
+      const orphan = new JwtService({ secret: t.secret }).sign({ user_id: Number(gone.id) });
+      await t.sql("DELETE FROM users WHERE username = 'gone'");
+
+      for (const route of privateRoutes) {
+        const cases: [string, string | RegExp][] = [
+          [`Bearer ${forged}`, /^Invalid token: /],
+          [`Bearer ${expired}`, 'Token has expired'],
+          [`Bearer ${orphan}`, 'Invalid token: user no longer exists'],
+          ['Bearer garbage', /^Invalid token: /],
+          ['InvalidToken', 'Invalid authorization header format'],
+          ['Bearer  two-spaces', 'Token is missing'], // split on single spaces: empty token
+        ];
+        for (const [header, message] of cases) {
+          const res = await call(t, route).set('Authorization', header);
+          expect([route, header, res.status]).toEqual([route, header, 401]);
+          if (typeof message === 'string') expect(res.body).toEqual({ error: message });
+          else expect(res.body.error).toMatch(message);
+        }
+      }
+    });
+
+    it('lets the public routes through without a token', async () => {
+      await request(server(t)).get('/api/health').expect(200);
+      // 404 from the handler (no file configured here), not 401 from the guard.
+      const targets = await request(server(t)).get('/api/weekly-targets');
+      expect(targets.status).not.toBe(401);
+      await request(server(t)).post('/api/auth/register').send({}).expect(403);
+      await request(server(t)).post('/api/auth/login').send({}).expect(400);
+    });
+
+    it('accepts a token of the previous backend (same claims and secret)', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const pyjwtLike = new JwtService({ secret: t.secret }).sign(
+        { user_id: t.user.id, exp: now + 3600, iat: now },
+        { header: { alg: 'HS256', typ: 'JWT' } },
+      );
+      const res = await request(server(t))
+        .get('/api/auth/me')
+        .set('Authorization', `bearer ${pyjwtLike}`)
+        .expect(200);
+      expect(res.body.username).toBe(t.user.username);
+    });
+  });
+
+  describe('login, verify, me, register', () => {
+    const login = (body: unknown) =>
+      request(server(t))
+        .post('/api/auth/login')
+        .send(body as object);
+
+    it('logs in with the contract shape, sets last_login and returns a working token', async () => {
+      const before = Date.now();
+      const res = await login({ username: t.user.username, password: t.user.password }).expect(200);
+      expect(res.body).toEqual({
+        message: 'Login successful',
+        token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+        user: {
+          id: t.user.id,
+          username: t.user.username,
+          createdAt: expect.stringMatching(ISO_UTC),
+          lastLogin: expect.stringMatching(ISO_UTC),
+        },
+      });
+      expect(Date.parse(res.body.user.lastLogin)).toBeGreaterThanOrEqual(before - 1000);
+      const claims = decode(res.body.token);
+      expect(Object.keys(claims).sort()).toEqual(['exp', 'iat', 'user_id']);
+      expect(claims.user_id).toBe(t.user.id);
+      expect(claims.exp - claims.iat).toBe(720 * 3600);
+
+      const auth = `Bearer ${res.body.token}`;
+      const verify = await request(server(t)).get('/api/auth/verify').set('Authorization', auth);
+      expect(verify.status).toBe(200);
+      expect(verify.body).toEqual({ valid: true, user: res.body.user });
+      const me = await request(server(t)).get('/api/auth/me').set('Authorization', auth);
+      expect(me.body).toEqual(res.body.user);
+    });
+
+    it.each([
+      [{}],
+      [{ username: 'athlete' }],
+      [{ password: 'x' }],
+      [{ username: '', password: 'x' }],
+      [{ username: 'athlete', password: '' }],
+      [{ username: 5, password: 'x' }],
+    ])('refuses %j with 400 and the contract message', async (body) => {
+      const res = await login(body).expect(400);
+      expect(res.body).toEqual({ error: 'Username and password are required' });
+    });
+
+    it('answers 401 with one message for an unknown user and a wrong password', async () => {
+      const unknown = await login({ username: 'Athlete', password: t.user.password }).expect(401);
+      const wrong = await login({ username: t.user.username, password: 'wrong password' });
+      expect(wrong.status).toBe(401);
+      expect(unknown.body).toEqual({ error: 'Invalid username or password' });
+      expect(wrong.body).toEqual(unknown.body);
+    });
+
+    it('keeps register disabled', async () => {
+      const res = await request(server(t)).post('/api/auth/register').send({}).expect(403);
+      expect(res.body.error).toContain('disabled');
+    });
+
+    it.each([
+      ['werkzeug scrypt', werkzeugScryptHash, /^scrypt:32768:8:1\$/],
+      ['werkzeug pbkdf2', werkzeugPbkdf2Hash, /^pbkdf2:sha256:1000\$/],
+    ])('logs in with a %s hash and rehashes it', async (_name, makeHash, legacyPrefix) => {
+      const username = `legacy-${Math.random().toString(36).slice(2, 8)}`;
+      const hash = makeHash('old password 1');
+      expect(hash).toMatch(legacyPrefix);
+      await t.sql('INSERT INTO users (username, password_hash) VALUES (?, ?)', [username, hash]);
+
+      await login({ username, password: 'wrong password' }).expect(401);
+      const [unchanged] = await t.sql<{ password_hash: string }>(
+        'SELECT password_hash FROM users WHERE username = ?',
+        [username],
+      );
+      expect(unchanged.password_hash).toBe(hash);
+
+      await login({ username, password: 'old password 1' }).expect(200);
+      const [row] = await t.sql<{ password_hash: string }>(
+        'SELECT password_hash FROM users WHERE username = ?',
+        [username],
+      );
+      expect(row.password_hash).toMatch(/^node-scrypt:131072:8:1\$/);
+      await login({ username, password: 'old password 1' }).expect(200);
+      await t.sql('DELETE FROM users WHERE username = ?', [username]);
+    });
+  });
+
+  describe('with the real rate limit and a short token lifetime', () => {
+    let limited: TestApp;
+    beforeAll(async () => {
+      limited = await startTestApp(engine, {
+        LOGIN_ATTEMPTS_PER_MINUTE: undefined,
+        ACCESS_TOKEN_LIFETIME_HOURS: '2',
+      });
+    });
+    afterAll(() => limited.close());
+
+    it('issues tokens with exp - iat = ACCESS_TOKEN_LIFETIME_HOURS x 3600', async () => {
+      const res = await request(server(limited))
+        .post('/api/auth/login')
+        .send({ username: limited.user.username, password: limited.user.password })
+        .expect(200);
+      const claims = decode(res.body.token);
+      expect(claims.exp - claims.iat).toBe(2 * 3600);
+      expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(5);
+    });
+
+    // Each failed attempt costs a full scrypt (unknown users are checked against a decoy hash).
+    jest.setTimeout(60_000);
+
+    it('answers 429 after 10 attempts a minute from one address, even with the right password', async () => {
+      // The token-lifetime test above made the first attempt.
+      for (let attempt = 2; attempt <= 10; attempt++) {
+        await request(server(limited))
+          .post('/api/auth/login')
+          .send({ username: 'nobody', password: 'wrong password' })
+          .expect(401);
+      }
+      const res = await request(server(limited))
+        .post('/api/auth/login')
+        .send({ username: limited.user.username, password: limited.user.password })
+        .expect(429);
+      expect(res.body).toEqual({ error: expect.stringMatching(/too many/i) });
+      // Only login is limited.
+      await limited.http.get('/api/auth/me').expect(200);
+    });
+  });
+});

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { ENGINES } from './support/test-database';
+import { server, startTestApp, TestApp } from './support/test-app';
+
+const EXAMPLES = join(__dirname, '..', 'config');
+
+describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', (engine) => {
+  let t: TestApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'wp-platform-'));
+    mkdirSync(join(dir, 'build', 'static'), { recursive: true });
+    writeFileSync(
+      join(dir, 'build', 'index.html'),
+      '<!doctype html><html><head><script>window.runtime=1</script></head><body>planner</body></html>',
+    );
+    writeFileSync(join(dir, 'build', 'static', 'main.js'), 'console.log(1)');
+    t = await startTestApp(engine, {
+      TRI_CLUB_SCHEDULE_FILE: join(dir, 'schedule.json'),
+      WEEKLY_TARGETS_FILE: join(dir, 'targets.json'),
+      FRONTEND_DIR: join(dir, 'build'),
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts workouts without a selection row as selected', async () => {
+    await t.sql('DELETE FROM workout_selections');
+    await t.sql('DELETE FROM workouts');
+    const make = (body: object) =>
+      t.http
+        .post('/api/workouts')
+        .send({ originallyPlannedDay: '2026-01-05', ...body })
+        .expect(201);
+    await make({ title: 'no selection row' });
+    await make({ title: 'custom, selected', isCustom: true, timeOfDay: 'morning' });
+    const off = await make({ title: 'deselected', timeOfDay: 'evening' });
+    await t.sql('UPDATE workout_selections SET is_selected = ? WHERE workout_id = ?', [
+      engine === 'postgres' ? false : 0,
+      off.body.id,
+    ]);
+    const res = await t.http.get('/api/stats').expect(200);
+    expect(res.body).toEqual({ totalWorkouts: 3, selectedWorkouts: 2, customWorkouts: 1 });
+  });
+
+  describe('config files', () => {
+    const files = [
+      ['tri-club-schedule', 'schedule.json', 'tri-club-schedule.example.json', 'Tri club schedule'],
+      ['weekly-targets', 'targets.json', 'weekly-targets.example.json', 'Weekly targets'],
+    ];
+
+    it.each(files)(
+      'GET /api/%s: 404 when absent, verbatim when present',
+      async (path, file, example, what) => {
+        rmSync(join(dir, file), { force: true });
+        const absent = await t.http.get(`/api/${path}`).expect(404);
+        expect(absent.body).toEqual({ error: `${what} file not found` });
+        copyFileSync(join(EXAMPLES, example), join(dir, file));
+        const res = await t.http.get(`/api/${path}`).expect(200);
+        expect(res.body).toEqual(JSON.parse(readFileSync(join(EXAMPLES, example), 'utf8')));
+      },
+    );
+
+    it.each([
+      [
+        'tri-club-schedule',
+        'schedule.json',
+        '{"effective_date": "2026-01-01", "schedule": ',
+        /not valid JSON/,
+      ],
+      [
+        'tri-club-schedule',
+        'schedule.json',
+        '{"effective_date":"2026-01-01","schedule":{"monday":[{"time":"7pm","activity":"Swim"}]}}',
+        /schedule\.monday\[0\]\.time must be HH:MM/,
+      ],
+      [
+        'weekly-targets',
+        'targets.json',
+        '{"week_start_date": "2026-01-05"}',
+        /must hold a JSON array/,
+      ],
+      [
+        'weekly-targets',
+        'targets.json',
+        '[{"week_start_date":"2026-01-06","weekly_targets":{}}]',
+        /not a Monday/,
+      ],
+    ])('GET /api/%s with a malformed file is a clear 500', async (path, file, content, message) => {
+      writeFileSync(join(dir, file), content);
+      const res = await t.http.get(`/api/${path}`).expect(500);
+      expect(Object.keys(res.body)).toEqual(['error']);
+      expect(res.body.error).toMatch(message);
+    });
+
+    it('serves weekly targets without a token, but not the schedule', async () => {
+      copyFileSync(join(EXAMPLES, 'weekly-targets.example.json'), join(dir, 'targets.json'));
+      copyFileSync(join(EXAMPLES, 'tri-club-schedule.example.json'), join(dir, 'schedule.json'));
+      await request(server(t)).get('/api/weekly-targets').expect(200);
+      await request(server(t)).get('/api/tri-club-schedule').expect(401);
+    });
+  });
+
+  describe('frontend serving and headers', () => {
+    it('serves index.html at / and files by path, with a CSP admitting the inline runtime', async () => {
+      const index = await request(server(t)).get('/').expect(200);
+      expect(index.text).toContain('planner');
+      const csp = index.headers['content-security-policy'];
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+      expect(csp).toContain("img-src 'self' data:");
+      expect(csp).toContain("connect-src 'self'");
+      const hash = createHash('sha256').update('window.runtime=1').digest('base64');
+      expect(csp).toContain(`script-src 'self' 'sha256-${hash}'`);
+      expect(index.headers['x-content-type-options']).toBe('nosniff');
+      const js = await request(server(t)).get('/static/main.js').expect(200);
+      expect(js.text).toBe('console.log(1)');
+    });
+
+    it('never shadows /api: unknown paths stay JSON 404, bad JSON stays 400', async () => {
+      const typo = await t.http.get('/api/typo').expect(404);
+      expect(typo.body).toEqual({ error: 'Not found: /api/typo' });
+      await t.http
+        .post('/api/workouts')
+        .set('Content-Type', 'application/json')
+        .send('{bad')
+        .expect(400);
+      const health = await request(server(t)).get('/api/health').expect(200);
+      expect(health.headers['content-type']).toMatch(/json/);
+    });
+  });
+
+  describe('CORS', () => {
+    it('development: allows http://localhost:3000 with credentials, nobody else', async () => {
+      const ok = await request(server(t))
+        .options('/api/workouts')
+        .set('Origin', 'http://localhost:3000')
+        .set('Access-Control-Request-Method', 'PUT')
+        .set('Access-Control-Request-Headers', 'Authorization, Content-Type')
+        .expect(200);
+      expect(ok.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+      expect(ok.headers['access-control-allow-credentials']).toBe('true');
+      expect(ok.headers['access-control-allow-methods']).toBe('GET,POST,PUT,DELETE,OPTIONS');
+      expect(ok.headers['access-control-allow-headers']).toBe('Content-Type,Authorization');
+      const get = await t.http.get('/api/stats').set('Origin', 'http://localhost:3000');
+      expect(get.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+
+      const evil = await request(server(t))
+        .options('/api/workouts')
+        .set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'GET');
+      expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('production: only CORS_ORIGINS, none by default, no credentials', async () => {
+      const preflight = (app: TestApp, origin: string) =>
+        request(server(app))
+          .options('/api/health')
+          .set('Origin', origin)
+          .set('Access-Control-Request-Method', 'GET')
+          .set('Access-Control-Request-Headers', 'Authorization');
+      const closed = await startTestApp(engine, { NODE_ENV: 'production' });
+      try {
+        const res = await preflight(closed, 'http://localhost:3000');
+        expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      } finally {
+        await closed.close();
+      }
+      const open = await startTestApp(engine, {
+        NODE_ENV: 'production',
+        CORS_ORIGINS: 'https://planner.example, https://other.example',
+      });
+      try {
+        const res = await preflight(open, 'https://other.example').expect(200);
+        expect(res.headers['access-control-allow-origin']).toBe('https://other.example');
+        expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+        expect(res.headers['access-control-allow-headers']).toContain('Authorization');
+        const other = await preflight(open, 'https://evil.example');
+        expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      } finally {
+        await open.close();
+      }
+    });
+  });
+});
