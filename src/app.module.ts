@@ -7,6 +7,7 @@ import { AppValidationPipe } from './common/validation';
 import { loadConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { WeatherModule } from './weather/weather.module';
 import { WorkoutsModule } from './workouts/workouts.module';
 
 export type EnvOverrides = Record<string, string | undefined>;
@@ -27,6 +28,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         WorkoutsModule,
+        WeatherModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },
