@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { CalendarModule } from './calendar/calendar.module';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { LoggingModule } from './common/logging.module';
@@ -29,6 +30,7 @@ export class AppModule {
         HealthModule,
         WorkoutsModule,
         WeatherModule,
+        CalendarModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },
