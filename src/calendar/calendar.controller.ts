@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Public } from '../common/public.decorator';
 import { CalendarExportService } from './calendar-export.service';
 import { CalendarFeedService } from './calendar-feed.service';
@@ -20,10 +21,14 @@ export class CalendarController {
   // Calendar apps cannot send a login token: the feed checks its own `?token=`.
   @Public()
   @Get('calendar.ics')
-  @Header('Content-Type', 'text/calendar; charset=utf-8')
-  @Header('Content-Disposition', 'inline; filename="workouts.ics"')
-  @Header('Cache-Control', 'private, no-store')
-  calendar(@Query('token') token: unknown) {
-    return this.feed.feed(token);
+  async calendar(@Query('token') token: unknown, @Res({ passthrough: true }) response: Response) {
+    const ics = await this.feed.feed(token);
+    // Set only on success: a 401 stays JSON (express keeps a Content-Type set earlier).
+    response.set({
+      'Content-Type': 'text/calendar; charset=utf-8',
+      'Content-Disposition': 'inline; filename="workouts.ics"',
+      'Cache-Control': 'private, no-store',
+    });
+    return ics;
   }
 }
