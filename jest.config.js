@@ -3,7 +3,8 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 module.exports = {
   testEnvironment: 'node',
-  globalSetup: '<rootDir>/test/global-setup.ts',
+  // A global option: Jest ignores it inside a project entry.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -19,7 +20,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/global-setup.ts',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      testTimeout: 60000,
     },
   ],
 };

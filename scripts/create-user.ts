@@ -1,8 +1,12 @@
+import { CalendarFeedTokensService } from '../src/calendar/calendar-feed-tokens.service';
 import { EXIT, parseUserArgs, runUserCommand, USAGE } from '../src/users/user-cli';
 import { UsersService } from '../src/users/users.service';
 import { cliContext } from './cli-context';
 
-/** npm run user:create -- <username> <password> | --update <username> <password> | --list */
+/**
+ * npm run user:create -- <username> <password> | --update <username> <password> | --list
+ *   | --feed-token
+ */
 async function main(): Promise<number> {
   const command = parseUserArgs(process.argv.slice(2));
   if ('error' in command) {
@@ -11,10 +15,12 @@ async function main(): Promise<number> {
   }
   const app = await cliContext();
   try {
-    return await runUserCommand(command, app.get(UsersService), {
-      out: (line) => console.log(line),
-      err: (line) => console.error(line),
-    });
+    return await runUserCommand(
+      command,
+      app.get(UsersService),
+      { out: (line) => console.log(line), err: (line) => console.error(line) },
+      () => app.get(CalendarFeedTokensService).rotate(),
+    );
   } finally {
     await app.close();
   }

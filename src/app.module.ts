@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { resolve } from 'node:path';
+import { CalendarModule } from './calendar/calendar.module';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
@@ -14,6 +15,7 @@ import { SelectionsModule } from './selections/selections.module';
 import { ScheduleModule } from './schedule/schedule.module';
 import { StatsModule } from './stats/stats.module';
 import { WorkoutImportModule } from './workout-import/workout-import.module';
+import { WeatherModule } from './weather/weather.module';
 import { WorkoutsModule } from './workouts/workouts.module';
 
 export type EnvOverrides = Record<string, string | undefined>;
@@ -49,6 +51,8 @@ export class AppModule {
             return dir ? [{ rootPath: resolve(dir), renderPath: '/' }] : [];
           },
         }),
+        WeatherModule,
+        CalendarModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },

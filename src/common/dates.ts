@@ -46,3 +46,23 @@ export function toIsoTimestamp(value: Date | string | null | undefined): string 
 export function utcTimestampText(now: Date = new Date()): string {
   return now.toISOString().replace('T', ' ').replace('Z', '');
 }
+
+/** Today's `YYYY-MM-DD` in an IANA time zone (the server itself runs in UTC). */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** `YYYY-MM-DD` plus a number of days (calendar arithmetic, no time zone involved). */
+export function addDays(date: string, days: number): string {
+  const [year, month, day] = date.split('-').map(Number);
+  const result = new Date(Date.UTC(year, month - 1, day + days));
+  return result.toISOString().slice(0, 10);
+}

@@ -19,6 +19,8 @@ export interface AppConfig {
   frontendDir: string | null;
   triClubScheduleFile: string;
   weeklyTargetsFile: string;
+  weather: WeatherConfig;
+  caldav: CaldavConfig;
 }
 
 export interface AuthConfig {
@@ -28,6 +30,30 @@ export interface AuthConfig {
   tokenLifetimeHours: number;
   loginAttemptsPerMinute: number;
 }
+
+/** Open-Meteo forecast upstream (defaults: the previous backend's fixed location and units). */
+export interface WeatherConfig {
+  baseUrl: string;
+  latitude: number;
+  longitude: number;
+  timezone: string;
+  temperatureUnit: 'fahrenheit' | 'celsius';
+  windSpeedUnit: 'mph' | 'kmh' | 'ms' | 'kn';
+  cacheSeconds: number;
+  timeoutMs: number;
+}
+
+/** CalDAV export target; the credentials stay optional so the app boots without them. */
+export interface CaldavConfig {
+  url?: string;
+  username?: string;
+  password?: string;
+  calendarName?: string;
+  eventTitle: string;
+  timeoutMs: number;
+}
+
+export const DEFAULT_WEATHER_BASE_URL = 'https://api.open-meteo.com/v1/forecast';
 
 /** Thrown for a bad or missing environment variable; its message names the variable. */
 export class ConfigError extends Error {}
@@ -64,6 +90,77 @@ export function readBool(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes'].includes(value)) return true;
   if (['false', '0', 'no'].includes(value)) return false;
   throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
+}
+
+function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!/^-?\d+(\.\d+)?$/.test(value) || number < min || number > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max} (got "${value}")`);
+  }
+  return number;
+}
+
+function readUrl(env: Env, name: string, fallback?: string): string | undefined {
+  const value = env[name]?.trim() || fallback;
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http(s) URL`);
+  }
+  return value;
+}
+
+function readTimeZone(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim() || fallback;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new ConfigError(
+      `${name} must be an IANA time zone such as America/Chicago (got "${value}")`,
+    );
+  }
+  return value;
+}
+
+const optional = (env: Env, name: string): string | undefined => env[name]?.trim() || undefined;
+
+export function readWeather(env: Env): WeatherConfig {
+  return {
+    baseUrl: readUrl(env, 'WEATHER_BASE_URL', DEFAULT_WEATHER_BASE_URL) as string,
+    latitude: readNumber(env, 'WEATHER_LATITUDE', 41.795604164195446, -90, 90),
+    longitude: readNumber(env, 'WEATHER_LONGITUDE', -87.57838836383468, -180, 180),
+    timezone: readTimeZone(env, 'WEATHER_TIMEZONE', 'America/Chicago'),
+    temperatureUnit: readEnum(
+      env,
+      'WEATHER_TEMPERATURE_UNIT',
+      ['fahrenheit', 'celsius'],
+      'fahrenheit',
+    ),
+    windSpeedUnit: readEnum(env, 'WEATHER_WIND_SPEED_UNIT', ['mph', 'kmh', 'ms', 'kn'], 'mph'),
+    cacheSeconds: readInt(env, 'WEATHER_CACHE_SECONDS', 900, 0, 86_400),
+    // Below the frontend's own 5 s abort, so it sees our 503 rather than its timeout.
+    timeoutMs: readInt(env, 'WEATHER_TIMEOUT_MS', 4000, 1, 60_000),
+  };
+}
+
+export function readCaldav(env: Env): CaldavConfig {
+  // The password is kept verbatim: surrounding spaces may be part of it.
+  const password = env.CALDAV_PASSWORD === '' ? undefined : env.CALDAV_PASSWORD;
+  return {
+    url: readUrl(env, 'CALDAV_URL'),
+    username: optional(env, 'CALDAV_USERNAME'),
+    password,
+    calendarName: optional(env, 'CALDAV_CALENDAR_NAME'),
+    eventTitle: optional(env, 'CALDAV_EVENT_TITLE') ?? 'Workout schedule',
+    timeoutMs: readInt(env, 'CALDAV_TIMEOUT_MS', 10_000, 1, 120_000),
+  };
 }
 
 export function readDatabase(env: Env): DatabaseTarget {
@@ -115,5 +212,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     frontendDir: env.FRONTEND_DIR?.trim() || null,
     triClubScheduleFile: env.TRI_CLUB_SCHEDULE_FILE?.trim() || 'config/tri-club-schedule.json',
     weeklyTargetsFile: env.WEEKLY_TARGETS_FILE?.trim() || 'config/weekly-targets.json',
+    weather: readWeather(env),
+    caldav: readCaldav(env),
   };
 }

@@ -6,7 +6,8 @@ import type { UsersService } from '../users/users.service';
 export type UserCommand =
   | { kind: 'create'; username: string; password: string }
   | { kind: 'update'; username: string; password: string }
-  | { kind: 'list' };
+  | { kind: 'list' }
+  | { kind: 'feed-token' };
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -39,6 +40,12 @@ const COMMANDS: CommandSpec[] = [
     params: [],
     summary: 'list users with their creation and last login times',
     build: () => ({ kind: 'list' }),
+  },
+  {
+    flag: '--feed-token',
+    params: [],
+    summary: 'new calendar feed token (the old one stops working), printed on the last line',
+    build: () => ({ kind: 'feed-token' }),
   },
 ];
 
@@ -77,6 +84,8 @@ export async function runUserCommand(
   command: UserCommand,
   users: Pick<UsersService, 'createFirst' | 'updatePassword' | 'list'>,
   io: UserCliIo,
+  rotateFeedToken: () => Promise<string> = () =>
+    Promise.reject(new Error('feed tokens are not available here')),
 ): Promise<ExitCode> {
   try {
     switch (command.kind) {
@@ -99,6 +108,13 @@ export async function runUserCommand(
               `last login ${toIsoTimestamp(user.lastLogin) ?? 'never'}`,
           );
         }
+        return EXIT.ok;
+      }
+      case 'feed-token': {
+        const token = await rotateFeedToken();
+        io.out('New calendar feed token (the previous one no longer works).');
+        io.out('Subscribe to: <server>/api/calendar.ics?token=<token>');
+        io.out(token);
         return EXIT.ok;
       }
     }

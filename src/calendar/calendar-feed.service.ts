@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DomainError } from '../common/domain-error';
+import type { AppConfig } from '../config/configuration';
+import { TransactionRunner } from '../database/transaction-runner';
+import { WorkoutsRepository } from '../workouts/workouts.repository';
+import { CalendarFeedTokensService } from './calendar-feed-tokens.service';
+import { buildPlanCalendar } from './plan-icalendar';
+import { planDays } from './workout-plan';
+
+/** The whole plan as an iCalendar feed that calendar apps subscribe to. */
+@Injectable()
+export class CalendarFeedService {
+  private readonly title: string;
+
+  constructor(
+    config: ConfigService<AppConfig, true>,
+    private readonly tx: TransactionRunner,
+    private readonly workouts: WorkoutsRepository,
+    private readonly tokens: CalendarFeedTokensService,
+  ) {
+    this.title = config.get('caldav', { infer: true }).eventTitle;
+  }
+
+  async feed(token: unknown): Promise<string> {
+    if (!(await this.tokens.isValid(token))) {
+      throw new DomainError('UNAUTHORIZED', 'A valid calendar feed token is required');
+    }
+    const all = await this.tx.read((manager) => this.workouts.findAllWithSelection(manager));
+    return buildPlanCalendar(planDays(all), this.title).toString();
+  }
+}
