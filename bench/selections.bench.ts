@@ -18,6 +18,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
+import { userToken } from '../test/support/auth';
 
 const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -76,7 +77,7 @@ async function stopProcess(child: ReturnType<typeof spawn>) {
   await once(child, 'exit');
 }
 
-async function load(port: number, connections: number, seconds: number) {
+async function load(port: number, token: string, connections: number, seconds: number) {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
@@ -84,7 +85,7 @@ async function load(port: number, connections: number, seconds: number) {
     requests: [
       {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         setupRequest: (request) => {
           const [field, value] = FIELDS[Math.floor(Math.random() * FIELDS.length)];
           return {
@@ -133,8 +134,10 @@ async function prepareDatabase(
   };
 }
 
-/** Migrations through the DataSource API, then 1000 workouts with ids 1..1000. */
-async function seed(url: string) {
+const SECRET_KEY = 'bench-secret-key';
+
+/** Migrations, 1000 workouts with ids 1..1000, and a user; returns that user's login token. */
+async function seed(url: string): Promise<string> {
   const dataSource = await new DataSource(
     buildDataSourceOptions(parseDatabaseUrl(url)),
   ).initialize();
@@ -146,10 +149,18 @@ async function seed(url: string) {
   await dataSource.query(
     `INSERT INTO workouts (title, workout_type, originally_planned_day, is_custom) VALUES ${values.join(', ')}`,
   );
+  const token = await userToken(dataSource, SECRET_KEY);
   await dataSource.destroy();
+  return token;
 }
 
-async function benchServer(engine: Engine, server: Row['server'], url: string, rows: Row[]) {
+async function benchServer(
+  engine: Engine,
+  server: Row['server'],
+  url: string,
+  token: string,
+  rows: Row[],
+) {
   const port = 15000 + Math.floor(Math.random() * 20000);
   const args =
     server === 'app'
@@ -157,13 +168,13 @@ async function benchServer(engine: Engine, server: Row['server'], url: string, r
       : ['-r', 'ts-node/register/transpile-only', join('bench', 'baseline-server.ts')];
   const child = await startProcess(
     args,
-    { DATABASE_URL: url, NODE_ENV: 'production', LOG_LEVEL: 'info', ...authEnv() },
+    { DATABASE_URL: url, NODE_ENV: 'production', LOG_LEVEL: 'info', SECRET_KEY },
     port,
   );
   try {
-    await load(port, 8, 2); // warm-up: JIT, prepared statements, pool
+    await load(port, token, 8, 2); // warm-up: JIT, prepared statements, pool
     for (const concurrency of CONCURRENCY) {
-      const figures = await load(port, concurrency, SECONDS);
+      const figures = await load(port, token, concurrency, SECONDS);
       rows.push({ engine, server, concurrency, ...figures });
       console.log(
         `${engine.padEnd(8)} ${server.padEnd(8)} c=${String(concurrency).padEnd(3)} ` +
@@ -176,20 +187,15 @@ async function benchServer(engine: Engine, server: Row['server'], url: string, r
   }
 }
 
-/** Extra environment the app needs to accept the load (credentials, once routes are private). */
-function authEnv(): Record<string, string> {
-  return {};
-}
-
 async function main() {
   const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',') as Engine[];
   const rows: Row[] = [];
   for (const engine of engines) {
     const db = await prepareDatabase(engine);
     try {
-      await seed(db.url);
-      await benchServer(engine, 'app', db.url, rows);
-      await benchServer(engine, 'baseline', db.url, rows);
+      const token = await seed(db.url);
+      await benchServer(engine, 'app', db.url, token, rows);
+      await benchServer(engine, 'baseline', db.url, token, rows);
     } finally {
       await db.drop();
     }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
+import { userToken } from './support/auth';
 import { shuffle } from './support/seed';
 import { ServerProcess, startServerProcess } from './support/server-process';
 import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
@@ -13,16 +14,19 @@ describe.each(ENGINES)('two server processes on one %s database', (engine) => {
   let db: TestDatabase;
   let servers: ServerProcess[] = [];
   let dataSource: DataSource;
+  let auth = { Authorization: '' };
+  const SECRET_KEY = 'multi-process-secret';
 
   beforeAll(async () => {
     db = await createTestDatabase(engine);
-    const env = { DATABASE_URL: db.url };
+    const env = { DATABASE_URL: db.url, SECRET_KEY };
     // The first one applies the migrations; the second then finds nothing pending.
     servers.push(await startServerProcess(env));
     servers.push(await startServerProcess(env));
     dataSource = await new DataSource(
       buildDataSourceOptions(parseDatabaseUrl(db.url)),
     ).initialize();
+    auth = { Authorization: `Bearer ${await userToken(dataSource, SECRET_KEY)}` };
   }, 120_000);
 
   afterAll(async () => {
@@ -38,6 +42,7 @@ describe.each(ENGINES)('two server processes on one %s database', (engine) => {
     for (let i = 0; i < count; i++) {
       const res = await request(servers[i % 2].url)
         .post('/api/workouts')
+        .set(auth)
         .send({ title: `race ${i}`, originallyPlannedDay: '2026-02-01' })
         .expect(201);
       created.push(res.body.id as number);
@@ -53,7 +58,7 @@ describe.each(ENGINES)('two server processes on one %s database', (engine) => {
     const started = Date.now();
     const responses = await Promise.all(
       requests.map((r) =>
-        request(servers[r.server].url).put(`/api/selections/${r.workoutId}`).send(r.body),
+        request(servers[r.server].url).put(`/api/selections/${r.workoutId}`).set(auth).send(r.body),
       ),
     );
     console.log(
