@@ -10,6 +10,8 @@ const PUBLIC_ROUTES = [
   'POST /api/auth/register',
   'GET /api/health',
   'GET /api/weekly-targets',
+  // Open to the login guard; calendar apps authorise with the feed's own ?token=.
+  'GET /api/calendar.ics',
 ];
 
 interface RouteLayer {

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../migrations';
 import { mergeDuplicateSelections } from '../src/selections/dedupe/selection-dedupe';
 import {
   applyRuleInMemory,
@@ -181,7 +182,7 @@ describe.each(ENGINES)(
         workouts: 0,
         rowsDeleted: 0,
       });
-      expect((await ds.runMigrations()).length).toBe(3);
+      expect((await ds.runMigrations()).length).toBe(MIGRATIONS.length);
       expect(await readSelections(ds)).toEqual(before);
       expect(await sql(ds, 'SELECT * FROM users')).toEqual([]);
     });
