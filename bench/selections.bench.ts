@@ -5,7 +5,8 @@
  * baseline's. Not a test: figures depend on the machine.
  *
  * Env: BENCH_SECONDS (default 10), BENCH_POSTGRES_URL (default TEST_POSTGRES_URL or the local
- * server), BENCH_ENGINES (default "sqlite,postgres").
+ * server), BENCH_ENGINES (default "sqlite,postgres"), BENCH_CPU_PROFILE_DIR (write a V8 CPU
+ * profile of the app process there, for `node --cpu-prof` analysis).
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -164,7 +165,7 @@ async function benchServer(
   const port = 15000 + Math.floor(Math.random() * 20000);
   const args =
     server === 'app'
-      ? [join('dist', 'src', 'main.js')]
+      ? [...profileFlags(engine), join('dist', 'src', 'main.js')]
       : ['-r', 'ts-node/register/transpile-only', join('bench', 'baseline-server.ts')];
   const child = await startProcess(
     args,
@@ -185,6 +186,13 @@ async function benchServer(
   } finally {
     await stopProcess(child);
   }
+}
+
+function profileFlags(engine: Engine): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir
+    ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=app-${engine}.cpuprofile`]
+    : [];
 }
 
 async function main() {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { utcTimestampText } from '../common/dates';
+import { hydrate } from '../database/raw-sql';
 import { SELECTION_COLUMNS, SelectionChanges } from './selection-changes';
 import { WorkoutSelection } from './workout-selection.entity';
 
@@ -48,7 +49,7 @@ export class SelectionsRepository {
         `ON CONFLICT ("workout_id") DO UPDATE SET ${updates} RETURNING *`,
       params,
     );
-    return this.hydrate(manager, rows[0]);
+    return hydrate(manager, WorkoutSelection, rows[0]);
   }
 
   findByWorkoutId(manager: EntityManager, workoutId: number): Promise<WorkoutSelection | null> {
@@ -59,19 +60,5 @@ export class SelectionsRepository {
   async deleteForWorkout(manager: EntityManager, workoutId: number): Promise<number> {
     const result = await manager.delete(WorkoutSelection, { workoutId });
     return result.affected ?? 0;
-  }
-
-  /** Raw RETURNING rows go through TypeORM's own column hydration (booleans, dates). */
-  private hydrate(manager: EntityManager, row: Record<string, unknown>): WorkoutSelection {
-    const metadata = manager.connection.getMetadata(WorkoutSelection);
-    const driver = manager.connection.driver;
-    const selection = new WorkoutSelection();
-    for (const column of metadata.columns) {
-      column.setEntityValue(
-        selection,
-        driver.prepareHydratedValue(row[column.databaseName] ?? null, column),
-      );
-    }
-    return selection;
   }
 }

@@ -8,7 +8,7 @@ import { SelectionChanges } from './selection-changes';
 import { presentSelection, SelectionJson } from './selection.presenter';
 import { SelectionsRepository } from './selections.repository';
 
-/** A workout deleted between our existence check and the write. */
+/** The workout does not exist (or was deleted while we wrote). */
 const FOREIGN_KEY_VIOLATIONS = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
 
 /** What a selection request changes: the keys it sent, plus the deselect rule. */
@@ -38,12 +38,11 @@ export class SelectionsService {
     const changes = changesFor(body);
     return this.retry.run({ workoutId, requestId }, () =>
       this.tx
-        .transaction(async (manager) => {
-          if (!(await this.workouts.exists(manager, workoutId))) throw notFound('Workout');
-          return presentSelection(
-            await this.selections.upsertForWorkout(manager, workoutId, changes),
-          );
-        })
+        // The workout's existence is checked by the foreign key inside the one statement, rather
+        // than by a SELECT first: a round trip less per request, and no gap for a delete to slip in.
+        .transaction(async (manager) =>
+          presentSelection(await this.selections.upsertForWorkout(manager, workoutId, changes)),
+        )
         .catch((error: unknown) => {
           const code = databaseErrorCode(error);
           throw code !== undefined && FOREIGN_KEY_VIOLATIONS.has(code)

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { hydrate, placeholder } from '../database/raw-sql';
 import { User } from './user.entity';
 
 /** Every SQL statement on `users`. */
 @Injectable()
 export class UsersRepository {
-  findById(manager: EntityManager, id: number): Promise<User | null> {
-    return manager.findOneBy(User, { id });
+  /** Runs for every authenticated request (the guard), hence raw. */
+  async findById(manager: EntityManager, id: number): Promise<User | null> {
+    const p = placeholder(manager);
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT * FROM users WHERE id = ${p(1)}`,
+      [id],
+    );
+    return rows.length > 0 ? hydrate(manager, User, rows[0]) : null;
   }
 
   /** Exact, case-sensitive match (the previous backend's rule). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { placeholder } from '../database/raw-sql';
 import { toDateString } from '../common/dates';
 import { WorkoutSelection } from '../selections/workout-selection.entity';
 import { Workout } from './workout.entity';
@@ -48,8 +49,10 @@ export class WorkoutsRepository {
     return this.withSelection(manager).where('workout.id = :id', { id }).getOne();
   }
 
-  exists(manager: EntityManager, id: number): Promise<boolean> {
-    return manager.existsBy(Workout, { id });
+  async exists(manager: EntityManager, id: number): Promise<boolean> {
+    const p = placeholder(manager);
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM workouts WHERE id = ${p(1)}`, [id]);
+    return rows.length > 0;
   }
 
   async insert(manager: EntityManager, fields: WorkoutFields): Promise<number> {
