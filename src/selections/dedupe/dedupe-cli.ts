@@ -7,6 +7,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ConfigError, loadConfig } from '../../config/configuration';
 import type { DatabaseTarget } from '../../config/database-url';
 import { buildDataSourceOptions } from '../../database/data-source.options';
+import { TransactionRunner } from '../../database/transaction-runner';
 import {
   countDuplicates,
   duplicateRows,
@@ -252,7 +253,9 @@ async function dedupe(
     }
     io.out(`Backup written and checked: ${backup.file}`);
   }
-  const totals = await inWriteTransaction(dataSource, mergeDuplicateSelections);
+  // The app's transaction runner: on SQLite BEGIN IMMEDIATE, so a running app makes us wait
+  // (busy timeout) instead of failing halfway.
+  const totals = await new TransactionRunner(dataSource).transaction(mergeDuplicateSelections);
   const left = await countDuplicates(dataSource.manager);
   if (left.workouts > 0) {
     io.err(`dedupe: ${left.workouts} workouts still have duplicates (written meanwhile?)`);
@@ -326,27 +329,6 @@ async function hasSelectionsTable(dataSource: DataSource): Promise<boolean> {
     return await queryRunner.hasTable('workout_selections');
   } finally {
     await queryRunner.release();
-  }
-}
-
-/**
- * SQLite: BEGIN IMMEDIATE takes the write lock up front, so a running app makes us wait (busy
- * timeout) instead of failing halfway; PostgreSQL: an ordinary transaction.
- */
-async function inWriteTransaction<T>(
-  dataSource: DataSource,
-  work: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
-  if (dataSource.options.type !== 'better-sqlite3') return dataSource.transaction(work);
-  const manager = dataSource.manager;
-  await manager.query('BEGIN IMMEDIATE');
-  try {
-    const result = await work(manager);
-    await manager.query('COMMIT');
-    return result;
-  } catch (error) {
-    await manager.query('ROLLBACK').catch(() => undefined);
-    throw error;
   }
 }
 
