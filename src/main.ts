@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -15,6 +16,11 @@ async function bootstrap(): Promise<void> {
     }),
   );
   await app.listen(config.port, config.host);
+  const where =
+    config.database.engine === 'sqlite' ? config.database.path : 'PostgreSQL (DATABASE_URL)';
+  new Logger('Bootstrap').log(
+    `Listening on http://${config.host}:${config.port}, database ${where}`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {
