@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from './configuration';
+import { parseDatabaseUrl } from './database-url';
+
+describe('loadConfig', () => {
+  it('defaults to port 5000 and the embedded SQLite file', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(5000);
+    expect(config.migrationsRun).toBe(true);
+    expect(config.database).toEqual({
+      engine: 'sqlite',
+      path: resolve('data/workout-planner.sqlite'),
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT /],
+    [{ PORT: '70000' }, /^PORT /],
+    [{ NODE_ENV: 'staging' }, /^NODE_ENV /],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+    [{ MIGRATIONS_RUN: 'maybe' }, /^MIGRATIONS_RUN /],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL/],
+    [{ NODE_ENV: 'production' }, /SECRET_KEY/],
+  ])('%j is refused with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it.each([
+    ['sqlite:/var/lib/wp.sqlite', { engine: 'sqlite', path: '/var/lib/wp.sqlite' }],
+    ['sqlite:///var/lib/wp.sqlite', { engine: 'sqlite', path: '/var/lib/wp.sqlite' }],
+    ['sqlite:data/x.sqlite', { engine: 'sqlite', path: resolve('data/x.sqlite') }],
+    ['sqlite::memory:', { engine: 'sqlite', path: ':memory:' }],
+    ['postgres://u@h:5432/db', { engine: 'postgres', url: 'postgres://u@h:5432/db' }],
+    ['postgresql://u@h/db', { engine: 'postgres', url: 'postgresql://u@h/db' }],
+  ])('%s', (url, target) => {
+    expect(parseDatabaseUrl(url)).toEqual(target);
+  });
+
+  it.each(['sqlite:', 'mysql://h/db', 'postgres://h:port/db'])('refuses %s', (url) => {
+    expect(() => parseDatabaseUrl(url)).toThrow(/DATABASE_URL/);
+  });
+});
