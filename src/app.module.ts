@@ -29,7 +29,9 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({
           isGlobal: true,
-          ignoreEnvFile: process.env.NODE_ENV === 'test',
+          // The environment only, as the migration CLI and the scripts read it: no `.env` file
+          // that one of them would see and another not.
+          ignoreEnvFile: true,
           load: [() => loadConfig({ ...process.env, ...env })],
         }),
         LoggingModule,
