@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { utcTimestampText } from '../common/dates';
-import { hydrate } from '../database/raw-sql';
+import { hydrate, placeholder } from '../database/raw-sql';
 import { SELECTION_COLUMNS, SelectionChanges } from './selection-changes';
 import { WorkoutSelection } from './workout-selection.entity';
 
@@ -20,10 +20,12 @@ export class SelectionsRepository {
     changes: SelectionChanges,
   ): Promise<WorkoutSelection> {
     const postgres = manager.connection.options.type === 'postgres';
+    const p = placeholder(manager);
     const params: unknown[] = [];
+    // better-sqlite3 binds no booleans: 1/0 as SQLite stores them.
     const bind = (value: unknown): string => {
       params.push(postgres || typeof value !== 'boolean' ? value : Number(value));
-      return postgres ? `$${params.length}` : '?';
+      return p(params.length);
     };
 
     const provided = (Object.keys(SELECTION_COLUMNS) as (keyof SelectionChanges)[]).filter(
@@ -50,10 +52,6 @@ export class SelectionsRepository {
       params,
     );
     return hydrate(manager, WorkoutSelection, rows[0]);
-  }
-
-  findByWorkoutId(manager: EntityManager, workoutId: number): Promise<WorkoutSelection | null> {
-    return manager.findOneBy(WorkoutSelection, { workoutId });
   }
 
   /** Returns how many rows were deleted (0 or 1). */

@@ -8,6 +8,7 @@ import { AppModule, EnvOverrides } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { hashPassword } from '../../src/auth/password-hasher';
 import { TokenService } from '../../src/auth/token.service';
+import { sql as sqlOn } from './legacy-database';
 import { createTestDatabase, Engine, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -58,11 +59,7 @@ export async function startTestApp(
   );
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get<DataSource>(getDataSourceToken());
-  const sql = <T>(query: string, params: unknown[] = []): Promise<T[]> => {
-    let n = 0;
-    const text = engine === 'postgres' ? query.replace(/\?/g, () => `$${++n}`) : query;
-    return dataSource.query(text, params);
-  };
+  const sql = <T>(query: string, params: unknown[] = []) => sqlOn<T>(dataSource, query, params);
 
   // The user goes straight into the table: the harness must not depend on the login route.
   testUserHash ??= hashPassword(TEST_USER.password);
