@@ -4,7 +4,8 @@ import { UsersService } from '../src/users/users.service';
 import { cliContext } from './cli-context';
 
 /**
- * npm run user:create -- <username> <password> | --update <username> <password> | --list
+ * npm run user:create -- <username> <password> | --update <username> <password>
+ *   | --delete <username> | --list
  *   | --feed-token
  */
 async function main(): Promise<number> {

@@ -7,6 +7,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { LoggingModule } from './common/logging.module';
+import { RouteTable } from './common/route-table';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig, loadConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
@@ -47,16 +48,26 @@ export class AppModule {
           inject: [ConfigService],
           useFactory: (config: ConfigService<AppConfig, true>) => {
             const dir = config.get('frontendDir', { infer: true });
-            // renderPath '/': index.html for `/` only, files by path; /api is never rendered.
-            // No `exclude`: the module's error handler would turn /api body-parser errors
-            // into 404s for excluded paths.
-            return dir ? [{ rootPath: resolve(dir), renderPath: '/' }] : [];
+            // renderPath '/': index.html for `/` only, files by path (one route per file of the
+            // build); /api is never rendered. The loader's own `/` route serves index.html:
+            // @fastify/static must not declare `/` too (`index: false`), and the loader answers
+            // 404 there unless `fallthrough` is set.
+            return dir
+              ? [
+                  {
+                    rootPath: resolve(dir),
+                    renderPath: '/',
+                    serveStaticOptions: { fallthrough: true, index: false },
+                  },
+                ]
+              : [];
           },
         }),
         WeatherModule,
         CalendarModule,
       ],
       providers: [
+        RouteTable,
         { provide: APP_PIPE, useClass: AppValidationPipe },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

@@ -1,34 +1,63 @@
+import fastifyCors from '@fastify/cors';
+import fastifyEtag from '@fastify/etag';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import { ConfigService } from '@nestjs/config';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, text } from 'express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { bodyParserErrors } from './common/body-parsers';
-import { requestIdMiddleware } from './common/request-id';
+import { AuthGate } from './auth/auth.gate';
+import { registerBodyParsers } from './common/body-parsers';
+import { requestIdFor } from './common/request-id';
+import { requestGate } from './common/request-gate';
+import type { RoutePolicy } from './common/route-policy';
+import { RouteTable } from './common/route-table';
 import { corsOptions, securityHeaders } from './common/security';
 import type { AppConfig } from './config/configuration';
+import { CSV_LIMIT_BYTES } from './workout-import/workout-import.controller';
 
-export const JSON_BODY_LIMIT = '1mb';
-export const CSV_BODY_LIMIT = '10mb';
+export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** The HTTP server: Fastify, with the request ids and limits of this API. */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+}
 
 /** Everything main.ts and the e2e specs both need on the app before it serves. */
-export function configureApp(app: NestExpressApplication): NestExpressApplication {
+export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   const config = app.get(ConfigService<AppConfig, true>);
   const web = {
     nodeEnv: config.get('nodeEnv', { infer: true }),
     corsOrigins: config.get('corsOrigins', { infer: true }),
     frontendDir: config.get('frontendDir', { infer: true }),
   };
+  const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
-  app.use(requestIdMiddleware);
-  app.use(securityHeaders(web));
+
+  // Routes are registered at init, after this: each gets its policy's body limit, and the
+  // route table learns it for 405 answers.
+  const routes = app.get(RouteTable);
+  fastify.addHook('onRoute', (route) => {
+    const policy = route.config as RoutePolicy | undefined;
+    if (policy?.bodyLimit) route.bodyLimit = policy.bodyLimit;
+    routes.add(route.method, route.url);
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('X-Request-ID', request.id);
+    done();
+  });
+  await app.register(fastifyHelmet, securityHeaders(web));
   const cors = corsOptions(web);
-  if (cors) app.enableCors(cors);
-  app.use(json({ limit: JSON_BODY_LIMIT }));
-  // Only the import route takes raw CSV, and it may be larger than a JSON body.
-  app.use('/api/workouts/import', text({ type: 'text/csv', limit: CSV_BODY_LIMIT }));
-  app.use(bodyParserErrors);
+  if (cors) await app.register(fastifyCors, cors);
+  await app.register(fastifyEtag, { weak: true });
+  registerBodyParsers(fastify);
+  await app.register(fastifyMultipart, { limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } });
+  fastify.addHook('preParsing', requestGate(app.get(AuthGate)));
   app.enableShutdownHooks();
-  app.disable('x-powered-by');
   return app;
 }

@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import { ConfigError, loadConfig } from './config/configuration';
 import { PendingMigrationsError } from './database/migration-runner';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const app = configureApp(
-    await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
+  const app = await configureApp(
+    await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), createHttpAdapter(), {
       bufferLogs: true,
       bodyParser: false,
     }),

@@ -1,5 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
+import { RouteTable } from '../src/common/route-table';
+import { UsersService } from '../src/users/users.service';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
 import { werkzeugPbkdf2Hash, werkzeugScryptHash } from './support/werkzeug-hashes';
@@ -14,21 +16,12 @@ const PUBLIC_ROUTES = [
   'GET /api/calendar.ics',
 ];
 
-interface RouteLayer {
-  route?: { path: string; methods: Record<string, boolean>; stack: { handle: unknown }[] };
-}
-
-/** Every route Nest registered under /api, as "METHOD /path" with ids filled in. */
+/** Every route Fastify registered under /api (HEAD aside), as "METHOD /path" with ids filled in. */
 function apiRoutes(t: TestApp): string[] {
-  const express = t.app.getHttpAdapter().getInstance() as { router: { stack: RouteLayer[] } };
-  const router = express.router;
   const routes = new Set<string>();
-  for (const layer of router.stack) {
-    if (!layer.route?.path.startsWith('/api/')) continue;
-    for (const method of Object.keys(layer.route.methods)) {
-      if (method === '_all') continue;
-      routes.add(`${method.toUpperCase()} ${layer.route.path.replace(/:\w+/g, '1')}`);
-    }
+  for (const { method, url } of t.app.get(RouteTable).routes()) {
+    if (method === 'HEAD') continue;
+    routes.add(`${method} ${url.replace(/:\w+/g, '1')}`);
   }
   return [...routes].sort();
 }
@@ -258,5 +251,65 @@ describe.each(ENGINES)('authentication on %s', (engine) => {
       // Only login is limited.
       await limited.http.get('/api/auth/me').expect(200);
     });
+  });
+
+  describe('the user-id cache of the request gate', () => {
+    let cached: TestApp;
+    beforeAll(async () => {
+      cached = await startTestApp(engine, { AUTH_USER_CACHE_SECONDS: '60' });
+    });
+    afterAll(() => cached.close());
+
+    async function userWithToken(username: string): Promise<string> {
+      await cached.sql('INSERT INTO users (username, password_hash) VALUES (?, ?)', [
+        username,
+        'disabled',
+      ]);
+      const [row] = await cached.sql<{ id: number }>('SELECT id FROM users WHERE username = ?', [
+        username,
+      ]);
+      return `Bearer ${new JwtService({ secret: cached.secret }).sign({ user_id: Number(row.id) })}`;
+    }
+
+    it('trusts a known user id without asking the database on every request', async () => {
+      const auth = await userWithToken('cached-elsewhere');
+      await request(server(cached)).get('/api/stats').set('Authorization', auth).expect(200);
+      // Deleted by another process: this one answers from its cache until the entry expires.
+      await cached.sql('DELETE FROM users WHERE username = ?', ['cached-elsewhere']);
+      await request(server(cached)).get('/api/stats').set('Authorization', auth).expect(200);
+    });
+
+    it('refuses at once the token of a user deleted by this process', async () => {
+      const auth = await userWithToken('deleted-here');
+      await request(server(cached)).get('/api/stats').set('Authorization', auth).expect(200);
+      await cached.app.get(UsersService).delete('deleted-here');
+      const res = await request(server(cached))
+        .get('/api/stats')
+        .set('Authorization', auth)
+        .expect(401);
+      expect(res.body).toEqual({ error: 'Invalid token: user no longer exists' });
+    });
+  });
+
+  it('refuses the token of a user deleted elsewhere once the cache entry expires', async () => {
+    const short = await startTestApp(engine, { AUTH_USER_CACHE_SECONDS: '1' });
+    try {
+      await short.sql("INSERT INTO users (username, password_hash) VALUES ('expires', 'x')");
+      const [row] = await short.sql<{ id: number }>(
+        "SELECT id FROM users WHERE username = 'expires'",
+      );
+      const auth = `Bearer ${new JwtService({ secret: short.secret }).sign({ user_id: Number(row.id) })}`;
+      await request(server(short)).get('/api/stats').set('Authorization', auth).expect(200);
+      await short.sql("DELETE FROM users WHERE username = 'expires'");
+      // Within seconds, not minutes: poll past the one-second entry.
+      let status = 200;
+      for (let tries = 0; tries < 30 && status === 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        status = (await request(server(short)).get('/api/stats').set('Authorization', auth)).status;
+      }
+      expect(status).toBe(401);
+    } finally {
+      await short.close();
+    }
   });
 });

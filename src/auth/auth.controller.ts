@@ -1,10 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { DomainError } from '../common/domain-error';
-import type { User } from '../users/user.entity';
-import { presentUser } from '../users/user.presenter';
 import { AuthService } from './auth.service';
-import { CurrentUser } from './current-user.decorator';
+import { CurrentUserId } from './current-user.decorator';
 import { LoginDto } from './dto/login.dto';
 import { Public } from './public.decorator';
 
@@ -30,12 +28,12 @@ export class AuthController {
   }
 
   @Get('verify')
-  verify(@CurrentUser() user: User) {
-    return { valid: true, user: presentUser(user) };
+  async verify(@CurrentUserId() userId: number) {
+    return { valid: true, user: await this.auth.currentUser(userId) };
   }
 
   @Get('me')
-  me(@CurrentUser() user: User) {
-    return presentUser(user);
+  me(@CurrentUserId() userId: number) {
+    return this.auth.currentUser(userId);
   }
 }

@@ -46,6 +46,13 @@ export class AuthService {
     };
   }
 
+  /** The token's user as the contract shows it (the gate checked that it exists). */
+  async currentUser(userId: number): Promise<UserJson> {
+    const user = await this.tx.read((manager) => this.users.findById(manager, userId));
+    if (!user) throw new DomainError('UNAUTHORIZED', 'Invalid token: user no longer exists');
+    return presentUser(user);
+  }
+
   private decoy(): Promise<string> {
     this.decoyHash ??= hashPassword('decoy password, never matches');
     return this.decoyHash;

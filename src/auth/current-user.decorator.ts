@@ -1,8 +1,15 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest } from './auth.guard';
+import type { FastifyRequest } from 'fastify';
 
-/** The user the AuthGuard loaded for this request. */
-export const CurrentUser = createParamDecorator(
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the request gate on private routes: the id of the token's (existing) user. */
+    userId?: number;
+  }
+}
+
+/** The id of the user whose token the request gate accepted. */
+export const CurrentUserId = createParamDecorator(
   (_data: unknown, context: ExecutionContext) =>
-    context.switchToHttp().getRequest<AuthenticatedRequest>().user,
+    context.switchToHttp().getRequest<FastifyRequest>().userId,
 );

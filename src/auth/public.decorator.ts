@@ -1,6 +1,7 @@
-import { SetMetadata } from '@nestjs/common';
+import { RoutePolicy } from '../common/route-policy';
 
-export const IS_PUBLIC = 'auth:isPublic';
-
-/** Opens a route (or every route of a controller) to requests without a token. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/**
+ * Opens a route to requests without a login token. A method decorator only: the policy travels
+ * with the route, where the request gate reads it before the body is read.
+ */
+export const Public = (): MethodDecorator => RoutePolicy({ public: true });

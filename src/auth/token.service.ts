@@ -27,10 +27,10 @@ export class TokenService {
   }
 
   /** The user id of a valid token, or a 401 with the contract's message. */
-  async verify(token: string): Promise<number> {
+  verify(token: string): number {
     let claims: Partial<TokenClaims>;
     try {
-      claims = await this.jwt.verifyAsync<Partial<TokenClaims>>(token, { algorithms: ['HS256'] });
+      claims = this.jwt.verify<Partial<TokenClaims>>(token, { algorithms: ['HS256'] });
     } catch (error) {
       if (error instanceof TokenExpiredError) throw unauthorized('Token has expired');
       throw unauthorized(`Invalid token: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
 import { CalendarExportService } from './calendar-export.service';
 import { CalendarFeedService } from './calendar-feed.service';
@@ -21,10 +21,13 @@ export class CalendarController {
   // Calendar apps cannot send a login token: the feed checks its own `?token=`.
   @Public()
   @Get('calendar.ics')
-  async calendar(@Query('token') token: unknown, @Res({ passthrough: true }) response: Response) {
+  async calendar(
+    @Query('token') token: unknown,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const ics = await this.feed.feed(token);
-    // Set only on success: a 401 stays JSON (express keeps a Content-Type set earlier).
-    response.set({
+    // Set only on success: a 401 stays JSON.
+    void response.headers({
       'Content-Type': 'text/calendar; charset=utf-8',
       'Content-Disposition': 'inline; filename="workouts.ics"',
       'Cache-Control': 'private, no-store',

@@ -7,9 +7,9 @@ import {
   Logger,
   NotFoundException,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, DomainErrorCode } from './domain-error';
+import { RouteTable } from './route-table';
 
 const STATUS_OF: Record<DomainErrorCode, number> = {
   NOT_FOUND: HttpStatus.NOT_FOUND,
@@ -22,12 +22,7 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
   MISCONFIGURED: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
-interface RouteLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-  match(path: string): boolean;
-}
-
-type RequestWithId = Request & { id?: string };
+const pathOf = (request: FastifyRequest) => request.url.split('?', 1)[0];
 
 /**
  * Turns every error into the contract's `{"error": "..."}` body. Unknown errors become a generic
@@ -37,26 +32,26 @@ type RequestWithId = Request & { id?: string };
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(private readonly routes: RouteTable) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const request = host.switchToHttp().getRequest<RequestWithId>();
-    const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, allow } = this.describe(exception, request);
     if (status >= 500) {
       this.logger.error(
         { err: exception, requestId: request.id },
-        `${request.method} ${request.path} failed`,
+        `${request.method} ${pathOf(request)} failed`,
       );
     }
-    if (response.headersSent) return;
-    if (allow) response.setHeader('Allow', allow.join(', '));
-    response.status(status).json(body);
+    if (reply.sent) return;
+    if (allow) void reply.header('Allow', allow.join(', '));
+    void reply.status(status).send(body);
   }
 
   private describe(
     exception: unknown,
-    request: RequestWithId,
+    request: FastifyRequest,
   ): { status: number; body: Record<string, unknown>; allow?: string[] } {
     if (exception instanceof DomainError) {
       const status = STATUS_OF[exception.code];
@@ -66,25 +61,32 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { status, body: { error: exception.message } };
     }
     if (exception instanceof NotFoundException && this.isUnmatchedRoute(exception)) {
-      const allow = this.allowedMethods(request.path);
+      const path = pathOf(request);
+      const allow = this.routes.allowedMethods(path);
       if (allow.length > 0) {
         return {
           status: HttpStatus.METHOD_NOT_ALLOWED,
-          body: { error: `Method ${request.method} not allowed on ${request.path}` },
+          body: { error: `Method ${request.method} not allowed on ${path}` },
           allow,
         };
       }
-      return { status: HttpStatus.NOT_FOUND, body: { error: `Not found: ${request.path}` } };
+      return { status: HttpStatus.NOT_FOUND, body: { error: `Not found: ${path}` } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status >= 500) return this.internal(request);
       return { status, body: { error: this.messageOf(exception) } };
     }
+    // Nest maps Fastify's own errors to HttpExceptions only on the error-handler path; those
+    // of plugins called from a handler (multipart limits) arrive as they are.
+    const fastifyStatus = clientErrorStatusOf(exception);
+    if (fastifyStatus !== undefined) {
+      return { status: fastifyStatus, body: { error: (exception as Error).message } };
+    }
     return this.internal(request);
   }
 
-  private internal(request: RequestWithId) {
+  private internal(request: FastifyRequest) {
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
       body: { error: 'Internal server error', requestId: request.id },
@@ -103,18 +105,12 @@ export class HttpErrorFilter implements ExceptionFilter {
   private isUnmatchedRoute(exception: NotFoundException): boolean {
     return /^Cannot [A-Z]+ /.test(exception.message);
   }
+}
 
-  private allowedMethods(path: string): string[] {
-    const instance = this.adapterHost.httpAdapter?.getInstance<{
-      router?: { stack: RouteLayer[] };
-    }>();
-    const methods = new Set<string>();
-    for (const layer of instance?.router?.stack ?? []) {
-      // Middleware mounted on wildcards (`/api{/*splat}`) matches every path: not a route.
-      if (!layer.route || layer.route.path.includes('*') || !layer.match(path)) continue;
-      for (const method of Object.keys(layer.route.methods)) methods.add(method.toUpperCase());
-    }
-    if (methods.has('GET')) methods.add('HEAD');
-    return [...methods].sort();
-  }
+/** A Fastify (or Fastify plugin) error raised for a bad request: its 4xx status. */
+function clientErrorStatusOf(exception: unknown): number | undefined {
+  const error = exception as { name?: unknown; statusCode?: unknown };
+  if (!(exception instanceof Error) || error.name !== 'FastifyError') return undefined;
+  const status = error.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '../config/configuration';
-import { requestIdFor } from './request-id';
 
 /**
  * Structured logs (pino). Every line written while a request is handled carries its `reqId`;
@@ -15,7 +14,8 @@ import { requestIdFor } from './request-id';
       useFactory: (config: ConfigService<AppConfig, true>) => ({
         pinoHttp: {
           level: config.get('logLevel', { infer: true }),
-          genReqId: requestIdFor,
+          // Fastify made the id (genReqId: requestIdFor); middie copies it onto the raw request.
+          genReqId: (req) => req.id,
           customAttributeKeys: { reqId: 'reqId' },
           redact: {
             paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
-import helmet from 'helmet';
+import type { FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { AppConfig } from '../config/configuration';
 
 /**
@@ -12,10 +12,11 @@ import type { AppConfig } from '../config/configuration';
  */
 export function corsOptions(
   config: Pick<AppConfig, 'nodeEnv' | 'corsOrigins'>,
-): CorsOptions | null {
+): FastifyCorsOptions | null {
+  // Comma-joined as the previous backend sent them.
   const common = {
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Content-Type', 'Authorization'],
+    methods: 'GET,POST,PUT,DELETE,OPTIONS',
+    allowedHeaders: 'Content-Type,Authorization',
     optionsSuccessStatus: 200,
   };
   if (config.nodeEnv !== 'production') {
@@ -46,8 +47,8 @@ export function inlineScriptHashes(frontendDir: string | null): string[] {
 }
 
 /** Security headers; the CSP lets the built React app run (own scripts, inline styles). */
-export function securityHeaders(config: Pick<AppConfig, 'frontendDir'>) {
-  return helmet({
+export function securityHeaders(config: Pick<AppConfig, 'frontendDir'>): FastifyHelmetOptions {
+  return {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -64,5 +65,5 @@ export function securityHeaders(config: Pick<AppConfig, 'frontendDir'>) {
         frameAncestors: ["'none'"],
       },
     },
-  });
+  };
 }

@@ -29,6 +29,8 @@ export interface AuthConfig {
   secretGenerated: boolean;
   tokenLifetimeHours: number;
   loginAttemptsPerMinute: number;
+  /** How long a user id, once found, is trusted without asking the database again. */
+  userCacheSeconds: number;
 }
 
 /** Open-Meteo forecast upstream (defaults: the previous backend's fixed location and units). */
@@ -181,6 +183,7 @@ export function readAuth(env: Env, nodeEnv: NodeEnv): AuthConfig {
     secretGenerated: !secret,
     tokenLifetimeHours: readInt(env, 'ACCESS_TOKEN_LIFETIME_HOURS', 720, 1, 24 * 366),
     loginAttemptsPerMinute: readInt(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 10, 1, 100_000),
+    userCacheSeconds: readInt(env, 'AUTH_USER_CACHE_SECONDS', 5, 0, 60),
   };
 }
 

@@ -32,8 +32,8 @@ export function databaseErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Said in the retry's log lines (the logger adds the request id itself). */
 export interface RetryContext {
-  requestId?: string;
   workoutId?: number;
 }
 

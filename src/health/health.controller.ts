@@ -1,22 +1,22 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
 
-@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly database: TypeOrmHealthIndicator) {}
 
   /** Liveness plus a database ping: 503 when the database does not answer. */
+  @Public()
   @Get()
-  async check(@Res({ passthrough: true }) response: Response) {
+  async check(@Res({ passthrough: true }) response: FastifyReply) {
     const timestamp = new Date().toISOString();
     // Terminus 11 reports a failed ping in its result ({database: {status: 'down'}}), not by
     // throwing.
     const ping = await this.database.pingCheck('database', { timeout: 2000 });
     if (ping.database?.status === 'up') return { status: 'healthy', timestamp };
-    response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    void response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return { status: 'unhealthy', error: 'Database is unreachable', timestamp };
   }
 }

@@ -1,5 +1,4 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { RequestId } from '../common/request-id.decorator';
 import { ParseIdPipe } from '../common/validation';
 import { UpsertSelectionDto } from './dto/upsert-selection.dto';
 import { SelectionsService } from './selections.service';
@@ -9,23 +8,15 @@ export class SelectionsController {
   constructor(private readonly selections: SelectionsService) {}
 
   @Put(':workoutId')
-  put(
-    @Param('workoutId', ParseIdPipe) workoutId: number,
-    @Body() body: UpsertSelectionDto,
-    @RequestId() requestId?: string,
-  ) {
-    return this.selections.upsert(workoutId, body, requestId);
+  put(@Param('workoutId', ParseIdPipe) workoutId: number, @Body() body: UpsertSelectionDto) {
+    return this.selections.upsert(workoutId, body);
   }
 
   /** The previous backend accepted POST as a synonym of PUT. */
   @Post(':workoutId')
   @HttpCode(200)
-  post(
-    @Param('workoutId', ParseIdPipe) workoutId: number,
-    @Body() body: UpsertSelectionDto,
-    @RequestId() requestId?: string,
-  ) {
-    return this.selections.upsert(workoutId, body, requestId);
+  post(@Param('workoutId', ParseIdPipe) workoutId: number, @Body() body: UpsertSelectionDto) {
+    return this.selections.upsert(workoutId, body);
   }
 
   @Delete(':workoutId')

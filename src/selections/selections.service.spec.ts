@@ -68,7 +68,7 @@ describe('SelectionsService retry policy', () => {
         .fn()
         .mockRejectedValueOnce(driverFailure(code))
         .mockResolvedValueOnce(savedRow(7));
-      const result = await serviceWith(upsert).upsert(7, { timeOfDay: 'morning' }, 'req-1');
+      const result = await serviceWith(upsert).upsert(7, { timeOfDay: 'morning' });
       expect(result).toMatchObject({ workoutId: 7, timeOfDay: 'morning' });
       expect(upsert).toHaveBeenCalledTimes(2);
       expect(counter.snapshot()).toEqual({ [code]: 1 });

@@ -34,9 +34,9 @@ export class SelectionsService {
   ) {}
 
   /** Creates or updates the workout's one selection row with the fields the request sent. */
-  upsert(workoutId: number, body: UpsertSelectionDto, requestId?: string): Promise<SelectionJson> {
+  upsert(workoutId: number, body: UpsertSelectionDto): Promise<SelectionJson> {
     const changes = changesFor(body);
-    return this.retry.run({ workoutId, requestId }, () =>
+    return this.retry.run({ workoutId }, () =>
       this.tx
         // The workout's existence is checked by the foreign key inside the one statement, rather
         // than by a SELECT first: a round trip less per request, and no gap for a delete to slip in.

@@ -37,6 +37,7 @@ describe('user:create commands', () => {
     const users = {
       createFirst: jest.fn().mockResolvedValue(user),
       updatePassword: jest.fn().mockResolvedValue(undefined),
+      delete: jest.fn().mockResolvedValue(undefined),
       list: jest.fn().mockResolvedValue([user]),
     };
     const lines = io();
@@ -59,6 +60,7 @@ describe('user:create commands', () => {
         .fn()
         .mockRejectedValue(new DomainError('FORBIDDEN', 'A user already exists')),
       updatePassword: jest.fn(),
+      delete: jest.fn(),
       list: jest.fn(),
     };
     const lines = io();

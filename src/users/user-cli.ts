@@ -6,6 +6,7 @@ import type { UsersService } from '../users/users.service';
 export type UserCommand =
   | { kind: 'create'; username: string; password: string }
   | { kind: 'update'; username: string; password: string }
+  | { kind: 'delete'; username: string }
   | { kind: 'list' }
   | { kind: 'feed-token' };
 
@@ -34,6 +35,12 @@ const COMMANDS: CommandSpec[] = [
     params: ['username', 'password'],
     summary: "change a user's password",
     build: ([username, password]) => ({ kind: 'update', username, password }),
+  },
+  {
+    flag: '--delete',
+    params: ['username'],
+    summary: 'delete a user (its login tokens stop working)',
+    build: ([username]) => ({ kind: 'delete', username }),
   },
   {
     flag: '--list',
@@ -82,7 +89,7 @@ export interface UserCliIo {
 /** Runs a parsed command; refusals (single user, short password, unknown user) exit 1. */
 export async function runUserCommand(
   command: UserCommand,
-  users: Pick<UsersService, 'createFirst' | 'updatePassword' | 'list'>,
+  users: Pick<UsersService, 'createFirst' | 'updatePassword' | 'delete' | 'list'>,
   io: UserCliIo,
   rotateFeedToken: () => Promise<string> = () =>
     Promise.reject(new Error('feed tokens are not available here')),
@@ -97,6 +104,10 @@ export async function runUserCommand(
       case 'update':
         await users.updatePassword(command.username, command.password);
         io.out(`Password of "${command.username}" updated.`);
+        return EXIT.ok;
+      case 'delete':
+        await users.delete(command.username);
+        io.out(`User "${command.username}" deleted.`);
         return EXIT.ok;
       case 'list': {
         const all = await users.list();

@@ -6,7 +6,13 @@ import { User } from './user.entity';
 /** Every SQL statement on `users`. */
 @Injectable()
 export class UsersRepository {
-  /** Runs for every authenticated request (the guard), hence raw. */
+  /** Asked by authentication when its cache of known ids has no fresh entry, hence raw. */
+  async exists(manager: EntityManager, id: number): Promise<boolean> {
+    const p = placeholder(manager);
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM users WHERE id = ${p(1)}`, [id]);
+    return rows.length > 0;
+  }
+
   async findById(manager: EntityManager, id: number): Promise<User | null> {
     const p = placeholder(manager);
     const rows: Record<string, unknown>[] = await manager.query(
@@ -36,6 +42,10 @@ export class UsersRepository {
 
   async setPasswordHash(manager: EntityManager, id: number, passwordHash: string): Promise<void> {
     await manager.update(User, { id }, { passwordHash });
+  }
+
+  async delete(manager: EntityManager, id: number): Promise<void> {
+    await manager.delete(User, { id });
   }
 
   async setLastLogin(manager: EntityManager, id: number, at: Date): Promise<void> {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { hashPassword } from '../auth/password-hasher';
 import { DomainError, notFound } from '../common/domain-error';
+import type { AppConfig } from '../config/configuration';
 import { TransactionRunner } from '../database/transaction-runner';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -20,13 +22,33 @@ function checkPassword(password: string): void {
 /** The account rules: one athlete per installation, passwords of a minimum length. */
 @Injectable()
 export class UsersService {
+  /** User id → until when (ms) it is known to exist: spares a query on every request. */
+  private readonly known = new Map<number, number>();
+  private readonly cacheMs: number;
+
   constructor(
     private readonly tx: TransactionRunner,
     private readonly users: UsersRepository,
-  ) {}
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.cacheMs = config.get('auth.userCacheSeconds', { infer: true }) * 1000;
+  }
 
   findById(id: number): Promise<User | null> {
     return this.tx.read((manager) => this.users.findById(manager, id));
+  }
+
+  /**
+   * Whether the user exists; a positive answer is trusted for a few seconds. A user deleted by
+   * another process is refused once its entry expires, and at once in this one (`delete`).
+   */
+  async exists(id: number): Promise<boolean> {
+    const until = this.known.get(id);
+    if (until !== undefined && until > Date.now()) return true;
+    const found = await this.tx.read((manager) => this.users.exists(manager, id));
+    if (found && this.cacheMs > 0) this.known.set(id, Date.now() + this.cacheMs);
+    else this.known.delete(id);
+    return found;
   }
 
   list(): Promise<User[]> {
@@ -61,5 +83,16 @@ export class UsersService {
       if (!user) throw notFound(`User "${username}"`);
       await this.users.setPasswordHash(manager, user.id, hash);
     });
+  }
+
+  /** Deletes the user; its tokens stop working at once here, and within seconds elsewhere. */
+  async delete(username: string): Promise<void> {
+    const id = await this.tx.transaction(async (manager) => {
+      const user = await this.users.findByUsername(manager, username);
+      if (!user) throw notFound(`User "${username}"`);
+      await this.users.delete(manager, user.id);
+      return user.id;
+    });
+    this.known.delete(id);
   }
 }

@@ -1,11 +1,10 @@
-import { Body, Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
-import { memoryStorage } from 'multer';
+import { Body, Controller, HttpCode, PayloadTooLargeException, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error';
+import { AcceptsBody } from '../common/route-policy';
 import { WorkoutImportService } from './workout-import.service';
 
 export const CSV_LIMIT_BYTES = 10 * 1024 * 1024;
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 @Controller('workouts')
@@ -15,23 +14,40 @@ export class WorkoutImportController {
   /** Multipart field `file` (the frontend) or a raw `text/csv` body (scripts, curl). */
   @Post('import')
   @HttpCode(201)
-  @UseInterceptors(
-    FileInterceptor('file', {
-      storage: memoryStorage(),
-      limits: { fileSize: CSV_LIMIT_BYTES, files: 1 },
-    }),
-  )
-  import(@UploadedFile() file: Express.Multer.File | undefined, @Body() body: unknown) {
-    return this.importer.importCsv(
-      file ? decode(file.buffer) : typeof body === 'string' ? body : '',
-    );
+  @AcceptsBody(['multipart/form-data', 'text/csv'], CSV_LIMIT_BYTES)
+  async import(@Req() request: FastifyRequest, @Body() body: unknown) {
+    const text = request.isMultipart()
+      ? await fileField(request)
+      : typeof body === 'string'
+        ? body
+        : '';
+    return this.importer.importCsv(text);
   }
 }
 
-function decode(bytes: Buffer): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new DomainError('BAD_INPUT', 'CSV file is not valid UTF-8');
+/** The multipart part named `file`, as UTF-8 text; '' when there is none. */
+async function fileField(request: FastifyRequest): Promise<string> {
+  let text = '';
+  for await (const part of request.parts({ limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } })) {
+    if (part.type !== 'file') continue;
+    if (part.fieldname !== 'file') {
+      part.file.resume(); // drained, or the parts that follow never arrive
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await part.toBuffer();
+    } catch (error) {
+      if (error instanceof request.server.multipartErrors.RequestFileTooLargeError) {
+        throw new PayloadTooLargeException('CSV file is larger than 10 MiB');
+      }
+      throw error;
+    }
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      throw new DomainError('BAD_INPUT', 'CSV file is not valid UTF-8');
+    }
   }
+  return text;
 }

@@ -1,18 +1,18 @@
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule, EnvOverrides } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { hashPassword } from '../../src/auth/password-hasher';
 import { TokenService } from '../../src/auth/token.service';
 import { sql as sqlOn } from './legacy-database';
 import { createTestDatabase, Engine, TestDatabase } from './test-database';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   /** The app's own DataSource, for assertions on rows. */
   dataSource: DataSource;
   db: TestDatabase;
@@ -43,8 +43,8 @@ export async function startTestApp(
   const db = existing ?? (await createTestDatabase(engine));
   // NestFactory rather than Test.createTestingModule: modules that pick their implementation
   // from the HTTP adapter at construction (ServeStaticModule's loader) need the real adapter.
-  const app = configureApp(
-    await NestFactory.create<NestExpressApplication>(
+  const app = await configureApp(
+    await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
@@ -54,6 +54,7 @@ export async function startTestApp(
         LOGIN_ATTEMPTS_PER_MINUTE: '100000',
         ...env,
       }),
+      createHttpAdapter(),
       { bodyParser: false, logger: false, abortOnError: false },
     ),
   );
