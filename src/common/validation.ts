@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   ArgumentMetadata,
   BadRequestException,
   Injectable,
@@ -6,12 +7,79 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
-import { ValidateIf, ValidationOptions } from 'class-validator';
+import {
+  IsOptional,
+  IsString,
+  registerDecorator,
+  ValidateIf,
+  ValidationOptions,
+} from 'class-validator';
 import { DomainError } from './domain-error';
 
 /** The key may be absent, but when present it must not be null (NOT NULL columns). */
 export const OptionalNotNull = (options?: ValidationOptions) =>
   ValidateIf((_object, value) => value !== undefined, options);
+
+/**
+ * Length as PostgreSQL counts `varchar(n)`: Unicode code points. A surrogate pair is one; an
+ * emoji with a variation selector is two (class-validator's own length checks say one).
+ */
+export function codePointLength(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--;
+        i++;
+      }
+    }
+  }
+  return length;
+}
+
+/** min..max code points, and no NUL character (PostgreSQL refuses it in text). */
+export function CodePointLength(min: number, max: number): PropertyDecorator {
+  return (target, propertyKey) =>
+    registerDecorator({
+      name: 'codePointLength',
+      target: target.constructor,
+      propertyName: propertyKey as string,
+      options: {
+        message:
+          min > 0
+            ? `$property must be ${min} to ${max} characters without NUL`
+            : `$property must be at most ${max} characters without NUL`,
+      },
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string' || value.includes('\0')) return false;
+          const length = codePointLength(value);
+          return length >= min && length <= max;
+        },
+      },
+    });
+}
+
+/**
+ * A text column of the API: a string of `min`..`max` characters counted as the database
+ * counts them. `nullable` says whether `null` (clear the column) is accepted; absent is always.
+ */
+export const Text = ({
+  min = 0,
+  max,
+  nullable,
+}: {
+  min?: number;
+  max: number;
+  nullable: boolean;
+}) =>
+  applyDecorators(
+    nullable ? IsOptional() : OptionalNotNull(),
+    IsString(),
+    CodePointLength(min, max),
+  );
 
 function describe(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {

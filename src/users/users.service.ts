@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { hashPassword } from '../auth/password-hasher';
 import { DomainError, notFound } from '../common/domain-error';
+import { codePointLength } from '../common/validation';
 import type { AppConfig } from '../config/configuration';
 import { TransactionRunner } from '../database/transaction-runner';
 import { User } from './user.entity';
@@ -58,7 +59,7 @@ export class UsersService {
   /** Creates the one user; refused when any user exists (this is a single-user app). */
   async createFirst(username: string, password: string): Promise<User> {
     const name = username.trim();
-    if (name === '' || name.length > MAX_USERNAME_LENGTH) {
+    if (name === '' || codePointLength(name) > MAX_USERNAME_LENGTH) {
       throw new DomainError('BAD_INPUT', `Username must be 1 to ${MAX_USERNAME_LENGTH} characters`);
     }
     checkPassword(password);

@@ -101,4 +101,20 @@ describe('CSV row rules', () => {
     expect(parseWorkoutDay('2026-02-29')).toBeNull();
     expect(parseWorkoutDay('2026-01-05T00:00:00')).toBeNull();
   });
+
+  it('counts title lengths in code points, as the database does, and skips NUL characters', () => {
+    const face = '\u{1F600}'; // one code point, two UTF-16 units
+    const { rows, skipped } = plan(
+      [
+        `${face.repeat(500)},Run,,,,2026-01-05,,,,`,
+        `${face.repeat(501)},Run,,,,2026-01-05,,,,`,
+        'A\u0000B,Run,,,,2026-01-05,,,,',
+      ].join('\n'),
+    );
+    expect(rows.map((r) => r.row)).toEqual([2]);
+    expect(skipped).toEqual([
+      { row: 3, reason: 'Title is longer than 500 characters' },
+      { row: 4, reason: 'Title contains a NUL character' },
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { DomainError } from '../common/domain-error';
+import { codePointLength } from '../common/validation';
 import type { WorkoutFields } from '../workouts/workouts.repository';
 
 /** A TrainingPeaks export row as a workout to insert. */
@@ -33,6 +34,7 @@ export interface ParsedRow {
 }
 
 const TITLE_MAX = 500;
+const TEXT_COLUMNS = ['Title', 'WorkoutType', 'WorkoutDescription', 'CoachComments'];
 const TYPE_MAX = 100;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DAY = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
@@ -86,10 +88,16 @@ function toWorkout(record: Row): ImportedWorkout {
   const day = parseWorkoutDay(dayText);
   if (!day) throw new RowError(`WorkoutDay is not a date (YYYY-MM-DD): "${dayText}"`);
 
+  for (const column of TEXT_COLUMNS) {
+    // PostgreSQL refuses NUL in text: skip the row rather than fail the file.
+    if (record[column]?.includes('\0')) throw new RowError(`${column} contains a NUL character`);
+  }
   const title = record.Title ?? '';
-  if (title.length > TITLE_MAX) throw new RowError(`Title is longer than ${TITLE_MAX} characters`);
+  if (codePointLength(title) > TITLE_MAX) {
+    throw new RowError(`Title is longer than ${TITLE_MAX} characters`);
+  }
   const workoutType = record.WorkoutType || 'Other';
-  if (workoutType.length > TYPE_MAX) {
+  if (codePointLength(workoutType) > TYPE_MAX) {
     throw new RowError(`WorkoutType is longer than ${TYPE_MAX} characters`);
   }
 

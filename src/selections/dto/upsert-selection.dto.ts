@@ -1,6 +1,6 @@
-import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { IsCalendarDate } from '../../common/dates';
-import { OptionalNotNull } from '../../common/validation';
+import { OptionalNotNull, Text } from '../../common/validation';
 
 /**
  * Body of PUT/POST /api/selections/:workoutId. Every key is optional: an absent key leaves the
@@ -15,18 +15,12 @@ export class UpsertSelectionDto {
   @IsCalendarDate()
   currentPlanDay?: string | null;
 
-  @IsOptional()
-  @IsString()
-  @Length(1, 50)
+  @Text({ min: 1, max: 50, nullable: true })
   timeOfDay?: string | null;
 
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
+  @Text({ min: 1, max: 100, nullable: true })
   workoutLocation?: string | null;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
+  @Text({ max: 10_000, nullable: true })
   userNotes?: string | null;
 }

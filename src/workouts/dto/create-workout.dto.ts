@@ -1,24 +1,20 @@
-import { IsBoolean, IsNumber, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
+import { IntersectionType, PickType } from '@nestjs/mapped-types';
+import { IsBoolean, IsNumber, IsOptional, Min } from 'class-validator';
 import { IsCalendarDate } from '../../common/dates';
-import { OptionalNotNull } from '../../common/validation';
+import { OptionalNotNull, Text } from '../../common/validation';
+import { UpsertSelectionDto } from '../../selections/dto/upsert-selection.dto';
 
 const FINITE = { allowNaN: false, allowInfinity: false };
 
-/** Body of POST /api/workouts (a custom workout from the add-workout modal). */
-export class CreateWorkoutDto {
-  @OptionalNotNull()
-  @IsString()
-  @MaxLength(500)
+/** The columns of a workout a body may set. */
+class WorkoutFieldsDto {
+  @Text({ max: 500, nullable: false })
   title?: string;
 
-  @OptionalNotNull()
-  @IsString()
-  @MaxLength(100)
+  @Text({ max: 100, nullable: false })
   workoutType?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(100_000)
+  @Text({ max: 100_000, nullable: true })
   workoutDescription?: string | null;
 
   @IsCalendarDate()
@@ -34,9 +30,7 @@ export class CreateWorkoutDto {
   @Min(0)
   plannedDistanceInMeters?: number | null;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(100_000)
+  @Text({ max: 100_000, nullable: true })
   coachComments?: string | null;
 
   @IsOptional()
@@ -52,14 +46,13 @@ export class CreateWorkoutDto {
   @OptionalNotNull()
   @IsBoolean()
   isCustom?: boolean;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 50)
-  timeOfDay?: string | null;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  workoutLocation?: string | null;
 }
+
+/**
+ * Body of POST /api/workouts (a custom workout from the add-workout modal); `timeOfDay` and
+ * `workoutLocation` place its selection, with the selection's own rules.
+ */
+export class CreateWorkoutDto extends IntersectionType(
+  WorkoutFieldsDto,
+  PickType(UpsertSelectionDto, ['timeOfDay', 'workoutLocation'] as const),
+) {}
