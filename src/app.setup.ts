@@ -1,12 +1,13 @@
 import fastifyCors from '@fastify/cors';
 import fastifyEtag from '@fastify/etag';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { AuthGate } from './auth/auth.gate';
 import { registerBodyParsers } from './common/body-parsers';
+import { AccessLog, createRootLogger, withRequestLogger } from './common/logging';
 import { requestIdFor } from './common/request-id';
 import { requestGate } from './common/request-gate';
 import type { RoutePolicy } from './common/route-policy';
@@ -17,12 +18,14 @@ import { CSV_LIMIT_BYTES } from './workout-import/workout-import.controller';
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** The HTTP server: Fastify, with the request ids and limits of this API. */
-export function createHttpAdapter(): FastifyAdapter {
+/** The HTTP server: Fastify, with the request ids, logs and limits of this API. */
+export function createHttpAdapter(config: Pick<AppConfig, 'logLevel'>): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     requestIdHeader: false,
+    loggerInstance: createRootLogger(config.logLevel),
+    logController: new AccessLog(),
     routerOptions: { ignoreTrailingSlash: true },
   });
 }
@@ -36,7 +39,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     frontendDir: config.get('frontendDir', { infer: true }),
   };
   const fastify = app.getHttpAdapter().getInstance();
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix('api');
 
   // Routes are registered at init, after this: each gets its policy's body limit, and the
@@ -47,11 +50,13 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     if (policy?.bodyLimit) route.bodyLimit = policy.bodyLimit;
     routes.add(route.method, route.url);
   });
+  // Every response carries the security headers and the request id; and Nest's Logger writes
+  // through this request's logger while it is handled.
+  const headers = securityHeaders(web);
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('X-Request-ID', request.id);
-    done();
+    void reply.headers(headers).header('X-Request-ID', request.id);
+    withRequestLogger(request.log as Logger, done);
   });
-  await app.register(fastifyHelmet, securityHeaders(web));
   const cors = corsOptions(web);
   if (cors) await app.register(fastifyCors, cors);
   await app.register(fastifyEtag, { weak: true });

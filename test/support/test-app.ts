@@ -8,6 +8,7 @@ import { AppModule, EnvOverrides } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { hashPassword } from '../../src/auth/password-hasher';
 import { TokenService } from '../../src/auth/token.service';
+import type { LogLevel } from '../../src/config/configuration';
 import { sql as sqlOn } from './legacy-database';
 import { createTestDatabase, Engine, TestDatabase } from './test-database';
 
@@ -43,18 +44,19 @@ export async function startTestApp(
   const db = existing ?? (await createTestDatabase(engine));
   // NestFactory rather than Test.createTestingModule: modules that pick their implementation
   // from the HTTP adapter at construction (ServeStaticModule's loader) need the real adapter.
+  const appEnv: EnvOverrides = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: db.url,
+    SECRET_KEY: TEST_SECRET,
+    // Only the rate-limit spec runs with the real limit (it passes its own value).
+    LOGIN_ATTEMPTS_PER_MINUTE: '100000',
+    ...env,
+  };
   const app = await configureApp(
     await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        DATABASE_URL: db.url,
-        SECRET_KEY: TEST_SECRET,
-        // Only the rate-limit spec runs with the real limit (it passes its own value).
-        LOGIN_ATTEMPTS_PER_MINUTE: '100000',
-        ...env,
-      }),
-      createHttpAdapter(),
+      AppModule.forRoot(appEnv),
+      createHttpAdapter({ logLevel: (appEnv.LOG_LEVEL ?? 'silent') as LogLevel }),
       { bodyParser: false, logger: false, abortOnError: false },
     ),
   );
