@@ -4,7 +4,8 @@
  * Prints req/s, p50, p99 and non-2xx per concurrency, and our throughput as a share of the
  * baseline's. Not a test: figures depend on the machine.
  *
- * Env: BENCH_SECONDS (default 10), BENCH_CONCURRENCY (default "1,8,32"), BENCH_POSTGRES_URL
+ * Env: BENCH_SECONDS (default 10), BENCH_ROUNDS (slices per level, default 5),
+ * BENCH_CONCURRENCY (default "1,8,32"), BENCH_POSTGRES_URL
  * (default TEST_POSTGRES_URL or the local server), BENCH_ENGINES (default "sqlite,postgres"),
  * BENCH_CPU_PROFILE_DIR (write a V8 CPU profile of the app process there, for `node --cpu-prof`
  * analysis).
@@ -180,36 +181,58 @@ async function seed(url: string): Promise<string> {
   return token;
 }
 
-async function benchServer(
-  engine: Engine,
-  server: Row['server'],
-  url: string,
-  token: string,
-  rows: Row[],
-) {
-  const port = 15000 + Math.floor(Math.random() * 20000);
-  const args =
-    server === 'app'
-      ? [...profileFlags(engine), join('dist', 'src', 'main.js')]
-      : ['-r', 'ts-node/register/transpile-only', join('bench', 'baseline-server.ts')];
-  const child = await startProcess(
-    args,
-    { DATABASE_URL: url, NODE_ENV: 'production', LOG_LEVEL: 'info', SECRET_KEY },
-    port,
-  );
+type Figures = Omit<Row, 'engine' | 'server' | 'concurrency'>;
+
+/** Slices of one level, app and baseline taking turns, so that drift on a shared machine
+ * (other load, disk flushes) falls on both alike; figures are the slices' totals and means. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+function combine(slices: Figures[]): Figures {
+  const mean = (pick: (f: Figures) => number) =>
+    slices.reduce((sum, f) => sum + pick(f), 0) / slices.length;
+  return {
+    rps: mean((f) => f.rps),
+    p50: Math.round(mean((f) => f.p50)),
+    p99: Math.round(mean((f) => f.p99)),
+    non2xx: slices.reduce((sum, f) => sum + f.non2xx, 0),
+    errors: slices.reduce((sum, f) => sum + f.errors, 0),
+    rssMb: Math.max(...slices.map((f) => f.rssMb)),
+  };
+}
+
+async function benchEngine(engine: Engine, url: string, token: string, rows: Row[]) {
+  const env = { DATABASE_URL: url, NODE_ENV: 'production', LOG_LEVEL: 'info', SECRET_KEY };
+  const servers = {
+    app: [...profileFlags(engine), join('dist', 'src', 'main.js')],
+    baseline: ['-r', 'ts-node/register/transpile-only', join('bench', 'baseline-server.ts')],
+  };
+  const started: { server: Row['server']; port: number; child: ReturnType<typeof spawn> }[] = [];
   try {
-    await load(port, token, 8, 2); // warm-up: JIT, prepared statements, pool
+    for (const [server, args] of Object.entries(servers) as [Row['server'], string[]][]) {
+      const port = 15000 + Math.floor(Math.random() * 20000);
+      started.push({ server, port, child: await startProcess(args, env, port) });
+    }
+    for (const { port } of started) await load(port, token, 8, 2); // warm-up: JIT, statements, pool
+    const slice = Math.max(1, Math.round(SECONDS / ROUNDS));
     for (const concurrency of CONCURRENCY) {
-      const figures = await load(port, token, concurrency, SECONDS, child.pid);
-      rows.push({ engine, server, concurrency, ...figures });
-      console.log(
-        `${engine.padEnd(8)} ${server.padEnd(8)} c=${String(concurrency).padEnd(3)} ` +
-          `${figures.rps.toFixed(0).padStart(6)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  ` +
-          `non-2xx ${figures.non2xx}  errors ${figures.errors}  peak RSS ${figures.rssMb.toFixed(0)} MB`,
-      );
+      const slices = new Map<Row['server'], Figures[]>(started.map((s) => [s.server, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const { server, port, child } of started) {
+          slices.get(server)?.push(await load(port, token, concurrency, slice, child.pid));
+        }
+      }
+      for (const { server } of started) {
+        const figures = combine(slices.get(server) ?? []);
+        rows.push({ engine, server, concurrency, ...figures });
+        console.log(
+          `${engine.padEnd(8)} ${server.padEnd(8)} c=${String(concurrency).padEnd(3)} ` +
+            `${figures.rps.toFixed(0).padStart(6)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  ` +
+            `non-2xx ${figures.non2xx}  errors ${figures.errors}  peak RSS ${figures.rssMb.toFixed(0)} MB`,
+        );
+      }
     }
   } finally {
-    await stopProcess(child);
+    for (const { child } of started) await stopProcess(child);
   }
 }
 
@@ -227,15 +250,15 @@ async function main() {
     const db = await prepareDatabase(engine);
     try {
       const token = await seed(db.url);
-      await benchServer(engine, 'app', db.url, token, rows);
-      await benchServer(engine, 'baseline', db.url, token, rows);
+      await benchEngine(engine, db.url, token, rows);
     } finally {
       await db.drop();
     }
   }
 
   console.log(
-    `\nPUT /api/selections/:id, ${SECONDS} s per run, ${WORKOUTS} workouts, random field`,
+    `\nPUT /api/selections/:id, ${SECONDS} s per level and server (${ROUNDS} alternating slices), ` +
+      `${WORKOUTS} workouts, random field`,
   );
   console.log(
     'engine    c  app req/s  base req/s  share  app p50  app p99  base p99  non-2xx  app RSS MB  target',
