@@ -4,7 +4,7 @@ import fastifyMultipart from '@fastify/multipart';
 import { ConfigService } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { AuthGate } from './auth/auth.gate';
 import { registerBodyParsers } from './common/body-parsers';
 import { AccessLog, createRootLogger, withRequestLogger } from './common/logging';
@@ -14,19 +14,28 @@ import type { RoutePolicy } from './common/route-policy';
 import { RouteTable } from './common/route-table';
 import { corsOptions, securityHeaders } from './common/security';
 import type { AppConfig } from './config/configuration';
+import { GracefulShutdown } from './health/graceful-shutdown';
 import { CSV_LIMIT_BYTES } from './workout-import/workout-import.controller';
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** The HTTP server: Fastify, with the request ids, logs and limits of this API. */
-export function createHttpAdapter(config: Pick<AppConfig, 'logLevel'>): FastifyAdapter {
+/** The HTTP server: Fastify, with the request ids, logs, proxies and limits of this API. */
+export function createHttpAdapter(
+  config: Pick<AppConfig, 'logLevel' | 'trustProxy'>,
+  logDestination?: DestinationStream,
+): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     requestIdHeader: false,
-    loggerInstance: createRootLogger(config.logLevel),
+    loggerInstance: createRootLogger(config.logLevel, logDestination),
     logController: new AccessLog(),
     routerOptions: { ignoreTrailingSlash: true },
+    // `request.ip` is the client's address behind the proxies TRUST_PROXY names.
+    trustProxy: config.trustProxy,
+    // While shutting down, requests on open connections are still served (and told to close
+    // the connection); only /api/health says 503. See GracefulShutdown.
+    return503OnClosing: false,
   });
 }
 
@@ -57,12 +66,16 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     void reply.headers(headers).header('X-Request-ID', request.id);
     withRequestLogger(request.log as Logger, done);
   });
+  const shutdown = app.get(GracefulShutdown);
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (shutdown.shuttingDown) void reply.header('Connection', 'close');
+    done(null, payload);
+  });
   const cors = corsOptions(web);
   if (cors) await app.register(fastifyCors, cors);
   await app.register(fastifyEtag, { weak: true });
   registerBodyParsers(fastify);
   await app.register(fastifyMultipart, { limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } });
   fastify.addHook('preParsing', requestGate(app.get(AuthGate)));
-  app.enableShutdownHooks();
   return app;
 }

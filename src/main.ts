@@ -20,11 +20,28 @@ async function bootstrap(): Promise<void> {
     ),
   );
   await app.listen(config.port, config.host);
+  const logger = new Logger('Bootstrap');
   const where =
     config.database.engine === 'sqlite' ? config.database.path : 'PostgreSQL (DATABASE_URL)';
-  new Logger('Bootstrap').log(
-    `Listening on http://${config.host}:${config.port}, database ${where}`,
-  );
+  logger.log(`Listening on http://${config.host}:${config.port}, database ${where}`);
+
+  // A deploy's SIGTERM (or ^C): finish what is in flight, close the pool, exit 0. A second
+  // signal while that runs ends the process at once.
+  const stop = (signal: NodeJS.Signals) => {
+    logger.log(`${signal} received: shutting down`);
+    app.close().then(
+      () => {
+        logger.log('Shut down cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('workout-planner-api: shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 bootstrap().catch((error: unknown) => {

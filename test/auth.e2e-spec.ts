@@ -235,21 +235,54 @@ describe.each(ENGINES)('authentication on %s', (engine) => {
     // Each failed attempt costs a full scrypt (unknown users are checked against a decoy hash).
     jest.setTimeout(60_000);
 
-    it('answers 429 after 10 attempts a minute from one address, even with the right password', async () => {
-      // The token-lifetime test above made the first attempt.
-      for (let attempt = 2; attempt <= 10; attempt++) {
-        await request(server(limited))
-          .post('/api/auth/login')
-          .send({ username: 'nobody', password: 'wrong password' })
-          .expect(401);
-      }
-      const res = await request(server(limited))
+    const attemptFrom = (forwardedFor: string, password: string) =>
+      request(server(limited))
         .post('/api/auth/login')
-        .send({ username: limited.user.username, password: limited.user.password })
-        .expect(429);
-      expect(res.body).toEqual({ error: expect.stringMatching(/too many/i) });
+        .set('X-Forwarded-For', forwardedFor)
+        .send({ username: limited.user.username, password });
+
+    it('answers 429 after 10 failed attempts a minute from one address, even with the right password', async () => {
+      // TRUST_PROXY is unset here: X-Forwarded-For is ignored, every attempt is 127.0.0.1's.
+      for (let attempt = 1; attempt <= 10; attempt++) {
+        await attemptFrom(`203.0.113.${attempt}`, 'wrong password').expect(401);
+      }
+      const res = await attemptFrom('203.0.113.99', limited.user.password).expect(429);
+      expect(res.body).toEqual({ error: expect.stringMatching(/too many login attempts/i) });
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       // Only login is limited.
       await limited.http.get('/api/auth/me').expect(200);
+    });
+  });
+
+  describe('behind a reverse proxy (TRUST_PROXY=loopback)', () => {
+    let proxied: TestApp;
+    beforeAll(async () => {
+      proxied = await startTestApp(engine, {
+        LOGIN_ATTEMPTS_PER_MINUTE: undefined,
+        TRUST_PROXY: 'loopback',
+      });
+    });
+    afterAll(() => proxied.close());
+    jest.setTimeout(60_000);
+
+    const from = (address: string, password: string) =>
+      request(server(proxied))
+        .post('/api/auth/login')
+        .set('X-Forwarded-For', address)
+        .send({ username: proxied.user.username, password });
+
+    it('counts only failed attempts: logging in again and again is never limited', async () => {
+      for (let attempt = 1; attempt <= 12; attempt++) {
+        await from('198.51.100.1', proxied.user.password).expect(200);
+      }
+    });
+
+    it("keys the limit on the client's address, so another client cannot lock the owner out", async () => {
+      for (let attempt = 1; attempt <= 10; attempt++) {
+        await from('203.0.113.7', 'wrong password').expect(401);
+      }
+      await from('203.0.113.7', proxied.user.password).expect(429);
+      await from('198.51.100.20', proxied.user.password).expect(200);
     });
   });
 

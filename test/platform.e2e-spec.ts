@@ -24,6 +24,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
       TRI_CLUB_SCHEDULE_FILE: join(dir, 'schedule.json'),
       WEEKLY_TARGETS_FILE: join(dir, 'targets.json'),
       FRONTEND_DIR: join(dir, 'build'),
+      LOG_LEVEL: 'error',
     });
   });
   afterAll(async () => {
@@ -93,12 +94,29 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
         '[{"week_start_date":"2026-01-06","weekly_targets":{}}]',
         /not a Monday/,
       ],
-    ])('GET /api/%s with a malformed file is a clear 500', async (path, file, content, message) => {
-      writeFileSync(join(dir, file), content);
-      const res = await t.http.get(`/api/${path}`).expect(500);
-      expect(Object.keys(res.body)).toEqual(['error']);
-      expect(res.body.error).toMatch(message);
-    });
+    ])(
+      'GET /api/%s with a malformed file is a 500 that tells the client nothing of the file',
+      async (path, file, content, problem) => {
+        writeFileSync(join(dir, file), content);
+        const res = await t.http.get(`/api/${path}`).expect(500);
+        expect(res.body).toEqual({
+          error: 'The server is not configured for this request; the details are in the server log',
+          requestId: res.headers['x-request-id'],
+        });
+        expect(JSON.stringify(res.body)).not.toContain(dir);
+        // The operator finds the file and its problem on the request's one log line.
+        const lines = t.logs().filter((line) => line.reqId === res.body.requestId);
+        expect(lines).toEqual([
+          expect.objectContaining({
+            msg: 'request failed',
+            err: expect.objectContaining({
+              message: expect.stringMatching(problem) as unknown,
+            }) as unknown,
+          }),
+        ]);
+        expect((lines[0].err as { message: string }).message).toContain(join(dir, file));
+      },
+    );
 
     it('serves weekly targets without a token, but not the schedule', async () => {
       copyFileSync(join(EXAMPLES, 'weekly-targets.example.json'), join(dir, 'targets.json'));

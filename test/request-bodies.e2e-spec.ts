@@ -13,7 +13,7 @@ describe.each(ENGINES)('strict request bodies on %s', (engine) => {
 
   beforeAll(async () => {
     t = await startTestApp(engine);
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    base = t.url;
   });
   afterAll(() => t.close());
 

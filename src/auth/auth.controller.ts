@@ -1,5 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { AuthService } from './auth.service';
 import { CurrentUserId } from './current-user.decorator';
@@ -20,11 +19,10 @@ export class AuthController {
   }
 
   @Public()
-  @UseGuards(ThrottlerGuard)
   @Post('login')
   @HttpCode(200)
-  login(@Body() body: LoginDto) {
-    return this.auth.login(body.username, body.password);
+  login(@Body() body: LoginDto, @Ip() address: string) {
+    return this.auth.login(body.username, body.password, address);
   }
 
   @Get('verify')

@@ -2,12 +2,12 @@ import { createSecretKey } from 'node:crypto';
 import { Logger, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from '../config/configuration';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGate } from './auth.gate';
 import { AuthService } from './auth.service';
+import { LoginAttempts } from './login-attempts';
 import { TokenService } from './token.service';
 
 @Module({
@@ -32,23 +32,9 @@ import { TokenService } from './token.service';
         };
       },
     }),
-    // Only the login route uses the ThrottlerGuard; the limit counts every attempt.
-    ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => ({
-        throttlers: [
-          {
-            name: 'login',
-            ttl: 60_000,
-            limit: config.get('auth.loginAttemptsPerMinute', { infer: true }),
-          },
-        ],
-        errorMessage: 'Too many login attempts. Try again in a minute.',
-      }),
-    }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, AuthGate],
+  providers: [AuthService, TokenService, AuthGate, LoginAttempts],
   exports: [TokenService, AuthGate],
 })
 export class AuthModule {}

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
+import type { User } from '../users/user.entity';
 import { presentUser, UserJson } from '../users/user.presenter';
 import { UsersRepository } from '../users/users.repository';
-import { hashPassword, verifyPassword } from './password-hasher';
+import { LoginAttempts } from './login-attempts';
+import { hashPassword, verifyPassword, VerifyResult } from './password-hasher';
 import { TokenService } from './token.service';
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
@@ -23,12 +25,26 @@ export class AuthService {
     private readonly tx: TransactionRunner,
     private readonly users: UsersRepository,
     private readonly tokens: TokenService,
+    private readonly attempts: LoginAttempts,
   ) {}
 
-  async login(username: string, password: string): Promise<LoginResult> {
-    const user = await this.tx.read((manager) => this.users.findByUsername(manager, username));
-    const check = await verifyPassword(password, user?.passwordHash ?? (await this.decoy()));
-    if (!user || !check.valid) throw new DomainError('UNAUTHORIZED', INVALID_CREDENTIALS);
+  /** `address`: the client's, for the limit on failed attempts. */
+  async login(username: string, password: string, address: string): Promise<LoginResult> {
+    const attempt = this.attempts.begin(address);
+    let user: User | null;
+    let check: VerifyResult;
+    try {
+      user = await this.tx.read((manager) => this.users.findByUsername(manager, username));
+      check = await verifyPassword(password, user?.passwordHash ?? (await this.decoy()));
+    } catch (error) {
+      attempt.succeeded(); // not a wrong password: the database failed, it does not count
+      throw error;
+    }
+    if (!user || !check.valid) {
+      attempt.failed();
+      throw new DomainError('UNAUTHORIZED', INVALID_CREDENTIALS);
+    }
+    attempt.succeeded();
 
     // Upgrade a legacy (werkzeug) or weaker hash now that the password is known to be right.
     const newHash = check.needsRehash ? await hashPassword(password) : null;

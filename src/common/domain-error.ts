@@ -3,8 +3,10 @@ export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'BAD_INPUT'
   | 'UNAUTHORIZED'
+  | 'TOO_MANY_REQUESTS'
   | 'FORBIDDEN'
   | 'BUSY'
+  | 'UNAVAILABLE'
   | 'UPSTREAM_UNAVAILABLE'
   | 'BAD_GATEWAY'
   | 'MISCONFIGURED';
@@ -13,6 +15,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** For 429 and 503: when the client may try again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -8,15 +8,25 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../database/driver-errors';
 import { DomainError, DomainErrorCode } from './domain-error';
 import { RouteTable } from './route-table';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Why the request failed with a 5xx: the access log line carries it, the client never. */
+    failure?: unknown;
+  }
+}
 
 const STATUS_OF: Record<DomainErrorCode, number> = {
   NOT_FOUND: HttpStatus.NOT_FOUND,
   BAD_INPUT: HttpStatus.BAD_REQUEST,
   UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
+  TOO_MANY_REQUESTS: HttpStatus.TOO_MANY_REQUESTS,
   FORBIDDEN: HttpStatus.FORBIDDEN,
   BUSY: HttpStatus.SERVICE_UNAVAILABLE,
+  UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   UPSTREAM_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   BAD_GATEWAY: HttpStatus.BAD_GATEWAY,
   MISCONFIGURED: HttpStatus.INTERNAL_SERVER_ERROR,
@@ -24,9 +34,22 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
 
 const pathOf = (request: FastifyRequest) => request.url.split('?', 1)[0];
 
+export const DATABASE_UNAVAILABLE = 'The database is unavailable, please retry';
+const MISCONFIGURED =
+  'The server is not configured for this request; the details are in the server log';
+/** Worth retrying soon: the database restarting, another process holding the lock. */
+const RETRY_SOON = { 'Retry-After': '1' };
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
 /**
  * Turns every error into the contract's `{"error": "..."}` body. Unknown errors become a generic
- * 500 with the request id; their cause goes to the log only.
+ * 500 with the request id; a database that cannot be reached is 503 with Retry-After. The cause
+ * of any 5xx goes to the log only, on the request's one access line (see AccessLog).
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -37,28 +60,44 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body, allow } = this.describe(exception, request);
-    if (status >= 500) {
-      this.logger.error(
-        { err: exception, requestId: request.id },
-        `${request.method} ${pathOf(request)} failed`,
-      );
+    const { status, body, headers } = this.describe(exception, request);
+    if (status >= 500) request.failure = exception;
+    if (reply.sent) {
+      // Too late to answer: the access line has gone or goes without it.
+      this.logger.error({ err: exception }, `${request.method} ${pathOf(request)} failed late`);
+      return;
     }
-    if (reply.sent) return;
-    if (allow) void reply.header('Allow', allow.join(', '));
+    if (headers) void reply.headers(headers);
     void reply.status(status).send(body);
   }
 
-  private describe(
-    exception: unknown,
-    request: FastifyRequest,
-  ): { status: number; body: Record<string, unknown>; allow?: string[] } {
+  private describe(exception: unknown, request: FastifyRequest): Answer {
     if (exception instanceof DomainError) {
       const status = STATUS_OF[exception.code];
-      if (status >= 500 && exception.code !== 'MISCONFIGURED' && exception.code !== 'BUSY') {
-        return { status, body: { error: exception.message, requestId: request.id } };
+      switch (exception.code) {
+        case 'MISCONFIGURED':
+          return { status, body: { error: MISCONFIGURED, requestId: request.id } };
+        case 'UNAVAILABLE':
+        case 'BUSY':
+          return { status, body: { error: exception.message }, headers: RETRY_SOON };
+        case 'TOO_MANY_REQUESTS':
+          return {
+            status,
+            body: { error: exception.message },
+            headers: { 'Retry-After': String(exception.retryAfterSeconds ?? 60) },
+          };
+        default:
+          return status >= 500
+            ? { status, body: { error: exception.message, requestId: request.id } }
+            : { status, body: { error: exception.message } };
       }
-      return { status, body: { error: exception.message } };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: { error: DATABASE_UNAVAILABLE },
+        headers: RETRY_SOON,
+      };
     }
     if (exception instanceof NotFoundException && this.isUnmatchedRoute(exception)) {
       const path = pathOf(request);
@@ -67,7 +106,7 @@ export class HttpErrorFilter implements ExceptionFilter {
         return {
           status: HttpStatus.METHOD_NOT_ALLOWED,
           body: { error: `Method ${request.method} not allowed on ${path}` },
-          allow,
+          headers: { Allow: allow.join(', ') },
         };
       }
       return { status: HttpStatus.NOT_FOUND, body: { error: `Not found: ${path}` } };
@@ -86,7 +125,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     return this.internal(request);
   }
 
-  private internal(request: FastifyRequest) {
+  private internal(request: FastifyRequest): Answer {
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
       body: { error: 'Internal server error', requestId: request.id },

@@ -1,6 +1,6 @@
 import { FastifyReply, FastifyRequest, LogController } from 'fastify';
 import { Store, storage } from 'nestjs-pino/storage';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { LogLevel } from '../config/configuration';
 
 interface LoggedRequest {
@@ -13,8 +13,8 @@ interface LoggedRequest {
  * request's `reqId`), and Nest's logger writes through them while a request is handled. Bodies
  * and headers are never serialised; the feed's `?token=` is masked.
  */
-export function createRootLogger(level: LogLevel): Logger {
-  return pino({
+export function createRootLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
     serializers: {
@@ -24,12 +24,21 @@ export function createRootLogger(level: LogLevel): Logger {
       }),
       // The status is what an access line needs.
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      err: pino.stdSerializers.err,
+      // A failed query's SQL stays, its parameters (user data) do not.
+      err: (error: Error) => {
+        const serialized = pino.stdSerializers.err(error) as Record<string, unknown>;
+        delete serialized.parameters;
+        return serialized;
+      },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
-/** One access line per request, when it completes, at a level that follows the status. */
+/**
+ * One access line per request, when it completes, at a level that follows the status; a 5xx
+ * carries its cause (`err`), set by the error filter, so a failure is one line, not two.
+ */
 export class AccessLog extends LogController {
   override incomingRequest(): void {}
 
@@ -40,9 +49,10 @@ export class AccessLog extends LogController {
   ): void {
     const status = reply.statusCode;
     const level = error || status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    const failure = error ?? request.failure;
     reply.log[level](
-      { req: request, res: reply, responseTime: Math.round(reply.elapsedTime) },
-      'request completed',
+      { req: request, res: reply, err: failure, responseTime: Math.round(reply.elapsedTime) },
+      failure ? 'request failed' : 'request completed',
     );
   }
 }

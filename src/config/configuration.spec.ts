@@ -21,10 +21,25 @@ describe('loadConfig', () => {
     [{ MIGRATIONS_RUN: 'maybe' }, /^MIGRATIONS_RUN /],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL/],
     [{ NODE_ENV: 'production' }, /SECRET_KEY/],
+    [{ TRUST_PROXY: '1' }, /^TRUST_PROXY .*hop count/],
+    [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY /],
+    [{ TRUST_PROXY: '10.0.0.1, proxy.example' }, /^TRUST_PROXY .*proxy\.example/],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '20000' }, /^DATABASE_QUERY_TIMEOUT_MS .* longer than/],
+    [{ SHUTDOWN_GRACE_MS: '-1' }, /^SHUTDOWN_GRACE_MS /],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+});
+
+it('reads TRUST_PROXY as the proxies to trust, off by default', () => {
+  expect(loadConfig({}).trustProxy).toBe(false);
+  expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, ::1' }).trustProxy).toEqual([
+    'loopback',
+    '10.0.0.0/8',
+    '::1',
+  ]);
 });
 
 describe('parseDatabaseUrl', () => {

@@ -11,7 +11,13 @@ export interface AppConfig {
   port: number;
   logLevel: LogLevel;
   database: DatabaseTarget;
+  /** How requests use PostgreSQL connections (SQLite ignores it). */
+  databasePool: PoolLimits;
   migrationsRun: boolean;
+  /** How long in-flight requests may take to finish after SIGTERM/SIGINT. */
+  shutdownGraceMs: number;
+  /** Fastify's `trustProxy`: false, or the addresses/CIDRs of the trusted reverse proxies. */
+  trustProxy: false | string[];
   auth: AuthConfig;
   /** Production only: origins allowed by CORS (development allows http://localhost:3000). */
   corsOrigins: string[];
@@ -31,6 +37,19 @@ export interface AuthConfig {
   loginAttemptsPerMinute: number;
   /** How long a user id, once found, is trusted without asking the database again. */
   userCacheSeconds: number;
+}
+
+/** PostgreSQL pool and timeouts; 0 switches a timeout off. */
+export interface PoolLimits {
+  size: number;
+  /** Waiting for a pooled connection, or for a new one to open. */
+  connectTimeoutMs: number;
+  /** Server side: PostgreSQL cancels a statement running longer. */
+  statementTimeoutMs: number;
+  /** Client side: an answer that never comes (a silent network) frees its connection. */
+  queryTimeoutMs: number;
+  /** TCP keepalive on idle connections, so a dead peer is noticed. */
+  keepAliveDelayMs: number;
 }
 
 /** Open-Meteo forecast upstream (defaults: the previous backend's fixed location and units). */
@@ -173,6 +192,46 @@ export function readDatabase(env: Env): DatabaseTarget {
   }
 }
 
+export function readPoolLimits(env: Env): PoolLimits {
+  const statementTimeoutMs = readInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000);
+  const queryTimeoutMs = readInt(env, 'DATABASE_QUERY_TIMEOUT_MS', 15_000, 0, 3_600_000);
+  if (queryTimeoutMs > 0 && statementTimeoutMs > 0 && queryTimeoutMs <= statementTimeoutMs) {
+    throw new ConfigError(
+      `DATABASE_QUERY_TIMEOUT_MS (${queryTimeoutMs}) must be longer than DATABASE_STATEMENT_TIMEOUT_MS (${statementTimeoutMs}), so PostgreSQL's own cancel comes first`,
+    );
+  }
+  return {
+    size: readInt(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    connectTimeoutMs: readInt(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 1, 600_000),
+    statementTimeoutMs,
+    queryTimeoutMs,
+    keepAliveDelayMs: readInt(env, 'DATABASE_KEEPALIVE_DELAY_MS', 10_000, 0, 3_600_000),
+  };
+}
+
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: unset (or false), or the reverse proxies' addresses, CIDRs or named ranges
+ * (`loopback`, `linklocal`, `uniquelocal`), comma-separated. Not a hop count nor `true`: those
+ * would let a client that reaches the server directly pick its own address with
+ * X-Forwarded-For (Fastify 5.12 no longer trusts anything for a hop count, for that reason).
+ */
+export function readTrustProxy(env: Env): false | string[] {
+  const value = env.TRUST_PROXY?.trim();
+  if (value === undefined || value === '' || value.toLowerCase() === 'false') return false;
+  const proxies = readList(env, 'TRUST_PROXY');
+  for (const proxy of proxies) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(proxy) || /^\d+$/.test(proxy)) {
+      if (NAMED_RANGES.includes(proxy)) continue;
+      throw new ConfigError(
+        `TRUST_PROXY must list the reverse proxies' addresses or CIDRs, e.g. 127.0.0.1 or loopback (got "${proxy}"); a hop count or true would let clients choose their own address`,
+      );
+    }
+  }
+  return proxies;
+}
+
 export function readAuth(env: Env, nodeEnv: NodeEnv): AuthConfig {
   const secret = env.SECRET_KEY?.trim();
   if (!secret && nodeEnv === 'production') {
@@ -209,7 +268,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: readInt(env, 'PORT', 5000, 1, 65535),
     logLevel: readEnum<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     database: readDatabase(env),
+    databasePool: readPoolLimits(env),
     migrationsRun: readBool(env, 'MIGRATIONS_RUN', true),
+    shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    trustProxy: readTrustProxy(env),
     auth: readAuth(env, nodeEnv),
     corsOrigins: readList(env, 'CORS_ORIGINS'),
     frontendDir: env.FRONTEND_DIR?.trim() || null,

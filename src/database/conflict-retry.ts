@@ -1,44 +1,38 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../common/domain-error';
+import { databaseErrorCode, isLockHeldElsewhere, isRetryableConflict } from './driver-errors';
 import { RetryCounter } from './retry-counter';
 
 /**
- * Conflicts that a fresh attempt can get past: PostgreSQL unique violation, serialization
- * failure and deadlock; SQLite busy (another process held the file past the busy timeout) and
- * unique violation.
+ * How long a unit of work may keep being retried. The bound is time, not a count of attempts:
+ * on SQLite another process may hold the write lock for seconds (an import, the dedupe tool),
+ * and the waiting is done here, asynchronously, rather than by the driver blocking the event
+ * loop.
  */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  '23505',
-  '40001',
-  '40P01',
-  'SQLITE_BUSY',
-  'SQLITE_CONSTRAINT_UNIQUE',
-]);
-
 export interface RetryPolicy {
-  attempts: number;
+  /** Total waiting, across attempts, before giving up (503). */
+  maxWaitMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
 export const RETRY_POLICY = Symbol('RETRY_POLICY');
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, baseDelayMs: 5, maxDelayMs: 200 };
-
-/** The driver's error code of a failed query, if any. */
-export function databaseErrorCode(error: unknown): string | undefined {
-  const driverError = (error as { driverError?: { code?: unknown } })?.driverError;
-  const code = driverError?.code ?? (error as { code?: unknown })?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxWaitMs: 3000,
+  baseDelayMs: 5,
+  maxDelayMs: 250,
+};
 
 /** Said in the retry's log lines (the logger adds the request id itself). */
 export interface RetryContext {
   workoutId?: number;
+  /** What is being written, when not a workout's selection ("the import", ...). */
+  what?: string;
 }
 
-const describe = ({ workoutId }: RetryContext) =>
-  workoutId === undefined ? 'a write' : `the write of workout ${workoutId}`;
+const describe = ({ workoutId, what }: RetryContext) =>
+  what ?? (workoutId === undefined ? 'a write' : `the write of workout ${workoutId}`);
 
 /** Runs a unit of work again, with jittered exponential backoff, when it hit a conflict. */
 @Injectable()
@@ -54,34 +48,40 @@ export class ConflictRetry {
   }
 
   async run<T>(context: RetryContext, work: () => Promise<T>): Promise<T> {
+    let waited = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();
       } catch (error) {
-        const code = databaseErrorCode(error);
-        if (code === undefined || !RETRYABLE_CODES.has(code)) throw error;
-        if (attempt >= this.policy.attempts) {
+        if (!isRetryableConflict(error)) throw error;
+        const code = databaseErrorCode(error) as string;
+        const delay = this.backoff(attempt);
+        if (waited + delay > this.policy.maxWaitMs) {
           this.logger.error(
-            { ...context, code, attempts: attempt },
-            `Giving up on ${describe(context)} after ${attempt} conflicting attempts`,
+            { ...context, code, attempts: attempt, waitedMs: Math.round(waited) },
+            `Giving up on ${describe(context)} after ${attempt} attempts (${code})`,
           );
-          throw new DomainError(
-            'BUSY',
-            'The database is busy with concurrent updates of this workout; please retry',
-          );
+          throw isLockHeldElsewhere(error)
+            ? new DomainError('UNAVAILABLE', 'The database is unavailable, please retry')
+            : new DomainError(
+                'BUSY',
+                'The database is busy with concurrent updates of this workout; please retry',
+              );
         }
         this.counter.increment(code);
         this.logger.warn(
           { ...context, code, attempt },
           `Retrying ${describe(context)} after ${code} (attempt ${attempt})`,
         );
-        await sleep(this.backoff(attempt));
+        await sleep(delay);
+        waited += delay;
       }
     }
   }
 
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.random() * ceiling;
+    // Half fixed, half random: waits grow, and writers that met the same lock spread out.
+    return ceiling / 2 + (Math.random() * ceiling) / 2;
   }
 }

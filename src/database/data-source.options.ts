@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSource, DataSourceOptions } from 'typeorm';
+import type { PoolLimits } from '../config/configuration';
 import type { DatabaseTarget } from '../config/database-url';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from '../../migrations';
@@ -9,10 +10,29 @@ import { MIGRATIONS } from '../../migrations';
 // process time zone, so the process runs in UTC.
 process.env.TZ = 'UTC';
 
-export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/**
+ * SQLite, serving requests: how long a statement waits, blocking the event loop (better-sqlite3
+ * is synchronous), for another process's write lock. Longer waits are the conflict retry's,
+ * asynchronous and jittered.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 20;
 
-/** One definition of the connection, shared by the app and the TypeORM CLI (ormconfig.ts). */
-export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOptions {
+/** SQLite, migrations and command-line tools: nothing else to serve, so wait a process's turn. */
+export const SQLITE_MAINTENANCE_BUSY_TIMEOUT_MS = 60_000;
+
+/**
+ * What the connection is for: serving requests (bounded waits and timeouts, from the
+ * configuration), or maintenance (migrations, command-line tools: no timeouts, long waits).
+ */
+export type ConnectionUse = { use: 'requests'; pool: PoolLimits } | { use: 'maintenance' };
+
+const MAINTENANCE: ConnectionUse = { use: 'maintenance' };
+
+/** One definition of the connection, shared by the app, the TypeORM CLI and the scripts. */
+export function buildDataSourceOptions(
+  target: DatabaseTarget,
+  connection: ConnectionUse = MAINTENANCE,
+): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
@@ -30,18 +50,30 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
       // No `enableWAL` here: switching a legacy file to WAL rewrites its header before the
       // migrations run, so a failed migration could not leave it byte-identical. The app
       // switches after its migrations (enableWriteAheadLog); the CLI and scripts leave the mode.
-      timeout: SQLITE_BUSY_TIMEOUT_MS,
+      timeout:
+        connection.use === 'requests' ? SQLITE_BUSY_TIMEOUT_MS : SQLITE_MAINTENANCE_BUSY_TIMEOUT_MS,
       prepareDatabase: (db: { pragma(sql: string): unknown }) => {
         db.pragma('synchronous = NORMAL');
       },
     };
   }
+  return { ...common, type: 'postgres', url: target.url, extra: postgresPool(connection) };
+}
+
+/** node-postgres pool options; a silent network must not hold a pooled connection forever. */
+function postgresPool(connection: ConnectionUse): Record<string, unknown> {
+  if (connection.use === 'maintenance') {
+    return { max: 2, connectionTimeoutMillis: 30_000, keepAlive: true };
+  }
+  const { pool } = connection;
   return {
-    ...common,
-    type: 'postgres',
-    url: target.url,
-    // A request must never wait forever for a pooled connection.
-    extra: { max: 10, connectionTimeoutMillis: 5000 },
+    max: pool.size,
+    connectionTimeoutMillis: pool.connectTimeoutMs,
+    // node-postgres leaves a timeout of 0 unset: no limit.
+    statement_timeout: pool.statementTimeoutMs || undefined,
+    query_timeout: pool.queryTimeoutMs || undefined,
+    keepAlive: pool.keepAliveDelayMs > 0,
+    keepAliveInitialDelayMillis: pool.keepAliveDelayMs,
   };
 }
 

@@ -14,7 +14,10 @@ import { TransactionRunner } from './transaction-runner';
     TypeOrmModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>) => ({
-        ...buildDataSourceOptions(config.get('database', { infer: true })),
+        ...buildDataSourceOptions(config.get('database', { infer: true }), {
+          use: 'requests',
+          pool: config.get('databasePool', { infer: true }),
+        }),
         // Fail at boot instead of retrying for minutes when the database is unreachable.
         retryAttempts: 0,
       }),

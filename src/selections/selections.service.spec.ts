@@ -50,9 +50,9 @@ describe('SelectionsService retry policy', () => {
   const workouts = { exists: jest.fn().mockResolvedValue(true) };
   let counter: RetryCounter;
 
-  function serviceWith(upsert: jest.Mock, attempts = 5) {
+  function serviceWith(upsert: jest.Mock, maxWaitMs = 1000) {
     counter = new RetryCounter();
-    const retry = new ConflictRetry(counter, { attempts, baseDelayMs: 1, maxDelayMs: 2 });
+    const retry = new ConflictRetry(counter, { maxWaitMs, baseDelayMs: 1, maxDelayMs: 4 });
     return new SelectionsService(
       tx as unknown as TransactionRunner,
       retry,
@@ -75,14 +75,21 @@ describe('SelectionsService retry policy', () => {
     },
   );
 
-  it('gives up with a 503-mapped BUSY error after the last attempt', async () => {
-    const upsert = jest.fn().mockRejectedValue(driverFailure('40001'));
-    const failure = serviceWith(upsert, 4).upsert(7, { timeOfDay: 'morning' });
-    await expect(failure).rejects.toBeInstanceOf(DomainError);
-    await expect(failure).rejects.toMatchObject({ code: 'BUSY' });
-    expect(upsert).toHaveBeenCalledTimes(4);
-    expect(counter.total()).toBe(3);
-  });
+  it.each([
+    ['40001', 'BUSY'],
+    ['SQLITE_BUSY', 'UNAVAILABLE'],
+  ])(
+    'gives up on %s with a 503-mapped %s error once the wait budget is spent',
+    async (code, kind) => {
+      const upsert = jest.fn().mockRejectedValue(driverFailure(code));
+      const failure = serviceWith(upsert, 20).upsert(7, { timeOfDay: 'morning' });
+      await expect(failure).rejects.toBeInstanceOf(DomainError);
+      await expect(failure).rejects.toMatchObject({ code: kind });
+      // Waits of 2 to 4 ms within a 20 ms budget: at least 5 retries, each counted.
+      expect(upsert.mock.calls.length).toBeGreaterThanOrEqual(6);
+      expect(counter.total()).toBe(upsert.mock.calls.length - 1);
+    },
+  );
 
   it('does not retry other errors', async () => {
     const upsert = jest.fn().mockRejectedValue(driverFailure('22001'));

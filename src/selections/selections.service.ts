@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../common/domain-error';
-import { ConflictRetry, databaseErrorCode } from '../database/conflict-retry';
+import { ConflictRetry } from '../database/conflict-retry';
+import { isForeignKeyViolation } from '../database/driver-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../workouts/workouts.repository';
 import { UpsertSelectionDto } from './dto/upsert-selection.dto';
 import { SelectionChanges } from './selection-changes';
 import { presentSelection, SelectionJson } from './selection.presenter';
 import { SelectionsRepository } from './selections.repository';
-
-/** The workout does not exist (or was deleted while we wrote). */
-const FOREIGN_KEY_VIOLATIONS = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
 
 /** What a selection request changes: the keys it sent, plus the deselect rule. */
 export function changesFor(body: UpsertSelectionDto): SelectionChanges {
@@ -44,10 +42,8 @@ export class SelectionsService {
           presentSelection(await this.selections.upsertForWorkout(manager, workoutId, changes)),
         )
         .catch((error: unknown) => {
-          const code = databaseErrorCode(error);
-          throw code !== undefined && FOREIGN_KEY_VIOLATIONS.has(code)
-            ? notFound('Workout')
-            : error;
+          // The workout does not exist, or was deleted while we wrote.
+          throw isForeignKeyViolation(error) ? notFound('Workout') : error;
         }),
     );
   }

@@ -5,6 +5,9 @@ import { toDateString } from '../common/dates';
 import { WorkoutSelection } from '../selections/workout-selection.entity';
 import { Workout } from './workout.entity';
 
+// Any constant works; distinct from the migrations' lock.
+const IMPORT_LOCK = 7_061_991;
+
 /** The columns of `workouts` a create or an update may write. */
 export type WorkoutFields = Partial<
   Pick<
@@ -53,6 +56,29 @@ export class WorkoutsRepository {
     const p = placeholder(manager);
     const rows: unknown[] = await manager.query(`SELECT 1 FROM workouts WHERE id = ${p(1)}`, [id]);
     return rows.length > 0;
+  }
+
+  /**
+   * Whether the workout exists, locked until the transaction ends: a selection written meanwhile
+   * waits (its foreign-key check needs the row), then finds the workout gone or finds its row
+   * deleted with it. SQLite needs no lock: BEGIN IMMEDIATE already serialises writers.
+   */
+  async lockForChange(manager: EntityManager, id: number): Promise<boolean> {
+    if (manager.connection.options.type !== 'postgres') return this.exists(manager, id);
+    const rows: unknown[] = await manager.query('SELECT 1 FROM workouts WHERE id = $1 FOR UPDATE', [
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Imports of the same file at once must not both insert it: on PostgreSQL, imports take
+   * turns on a transaction-scoped advisory lock (READ COMMITTED alone lets both read "absent"
+   * and insert). On SQLite, BEGIN IMMEDIATE serialises them already.
+   */
+  async lockImports(manager: EntityManager): Promise<void> {
+    if (manager.connection.options.type !== 'postgres') return;
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
   }
 
   async insert(manager: EntityManager, fields: WorkoutFields): Promise<number> {

@@ -59,7 +59,7 @@ export class WorkoutsService {
   update(id: number, dto: UpdateWorkoutDto): Promise<WorkoutJson> {
     return this.retry.run({ workoutId: id }, () =>
       this.tx.transaction(async (manager) => {
-        if (!(await this.workouts.exists(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
+        if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
         const fields: WorkoutFields = { ...numbersOf(dto) };
         if (dto.title !== undefined) fields.title = dto.title;
         if (dto.workoutType !== undefined) fields.workoutType = dto.workoutType;
@@ -85,7 +85,7 @@ export class WorkoutsService {
   /** Deletes the workout and its selection row together. */
   async delete(id: number): Promise<void> {
     await this.tx.transaction(async (manager) => {
-      if (!(await this.workouts.exists(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
+      if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
       await this.selections.deleteForWorkout(manager, id);
       await this.workouts.delete(manager, id);
     });

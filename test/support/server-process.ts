@@ -8,11 +8,15 @@ const ROOT = join(__dirname, '..', '..');
 
 export interface ServerProcess {
   url: string;
+  pid: number;
   output: () => string;
+  /** Resolves when the process has ended, with how it ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL if it has not exited within 15 s. */
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -47,11 +51,16 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    await once(child, 'exit');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(killer);
   };
 
   const deadline = Date.now() + 60_000;
@@ -59,7 +68,9 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
       const res = await fetch(`${url}/api/health`);
-      if (res.status === 200) return { url, output: () => output, stop };
+      if (res.status === 200) {
+        return { url, pid: child.pid as number, output: () => output, exited, stop };
+      }
     } catch {
       // not listening yet
     }

@@ -8,7 +8,7 @@ import { AppModule, EnvOverrides } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { hashPassword } from '../../src/auth/password-hasher';
 import { TokenService } from '../../src/auth/token.service';
-import type { LogLevel } from '../../src/config/configuration';
+import { LogLevel, readTrustProxy } from '../../src/config/configuration';
 import { sql as sqlOn } from './legacy-database';
 import { createTestDatabase, Engine, TestDatabase } from './test-database';
 
@@ -17,6 +17,8 @@ export interface TestApp {
   /** The app's own DataSource, for assertions on rows. */
   dataSource: DataSource;
   db: TestDatabase;
+  /** The listening server's base URL (`http://127.0.0.1:<port>`), for fetch. */
+  url: string;
   /** HTTP client for the app, sending `Authorization: Bearer <token>` of `user` by default. */
   http: TestAgent;
   /** The user the harness created, and a valid token of it. */
@@ -24,6 +26,8 @@ export interface TestApp {
   token: string;
   /** SECRET_KEY of this app (to forge or expire tokens in tests). */
   secret: string;
+  /** The app's log lines so far, parsed (LOG_LEVEL is `silent` unless the spec sets one). */
+  logs(): Record<string, unknown>[];
   /** Runs SQL written with `?` placeholders on either engine. */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -51,12 +55,22 @@ export async function startTestApp(
     SECRET_KEY: TEST_SECRET,
     // Only the rate-limit spec runs with the real limit (it passes its own value).
     LOGIN_ATTEMPTS_PER_MINUTE: '100000',
+    // Nothing is in flight when a spec closes its app: no lame-duck wait (see the SIGTERM spec).
+    SHUTDOWN_GRACE_MS: '0',
     ...env,
   };
+  const logLines: string[] = [];
+  const logSink = { write: (line: string) => void logLines.push(line) };
   const app = await configureApp(
     await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(appEnv),
-      createHttpAdapter({ logLevel: (appEnv.LOG_LEVEL ?? 'silent') as LogLevel }),
+      createHttpAdapter(
+        {
+          logLevel: (appEnv.LOG_LEVEL ?? 'silent') as LogLevel,
+          trustProxy: readTrustProxy(appEnv),
+        },
+        logSink,
+      ),
       { bodyParser: false, logger: false, abortOnError: false },
     ),
   );
@@ -87,6 +101,8 @@ export async function startTestApp(
     user: { id: Number(id), ...TEST_USER },
     token,
     secret: env.SECRET_KEY ?? TEST_SECRET,
+    url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`,
+    logs: () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>),
     sql,
     close: async () => {
       await app.close();

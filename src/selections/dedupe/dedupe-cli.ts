@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConfigError, loadConfig } from '../../config/configuration';
+import { ConfigError, readDatabase } from '../../config/configuration';
 import type { DatabaseTarget } from '../../config/database-url';
 import { buildDataSourceOptions } from '../../database/data-source.options';
 import { TransactionRunner } from '../../database/transaction-runner';
@@ -121,7 +121,7 @@ export async function runDedupeCli(
       io.out(USAGE);
       return EXIT.done;
     }
-    target = loadConfig(env).database;
+    target = readDatabase(env);
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof ConfigError)) throw error;
     io.err(`dedupe: ${error.message}`);
