@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import { presentUser, UserJson } from '../users/user.presenter';
@@ -8,10 +9,26 @@ import { TokenService } from './token.service';
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
 
-export interface LoginResult {
-  message: string;
-  token: string;
-  user: UserJson;
+@ApiSchema({ name: 'Login' })
+export class LoginResult {
+  @ApiProperty({ example: 'Login successful' })
+  message!: string;
+
+  @ApiProperty({ description: 'The login token (JWT), sent as `Authorization: Bearer <token>`' })
+  token!: string;
+
+  @ApiProperty()
+  user!: UserJson;
+}
+
+/** GET /api/auth/verify. */
+@ApiSchema({ name: 'Verify' })
+export class VerifyResult {
+  @ApiProperty({ enum: [true] })
+  valid!: true;
+
+  @ApiProperty()
+  user!: UserJson;
 }
 
 @Injectable()
