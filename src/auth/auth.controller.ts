@@ -1,17 +1,23 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { DomainError } from '../common/domain-error';
-import { AuthService } from './auth.service';
+import { ApiErrors } from '../common/openapi';
+import { UserJson } from '../users/user.presenter';
+import { AuthService, LoginResult, VerifyResult } from './auth.service';
 import { CurrentUserId } from './current-user.decorator';
 import { LoginDto } from './dto/login.dto';
 import { Public } from './public.decorator';
 
+@ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
   @Post('register')
+  @ApiOperation({ summary: 'Always 403: the one user is made with `npm run user:create`' })
+  @ApiErrors(403)
   register(): never {
     throw new DomainError(
       'FORBIDDEN',
@@ -23,16 +29,23 @@ export class AuthController {
   @UseGuards(ThrottlerGuard)
   @Post('login')
   @HttpCode(200)
+  @ApiOperation({ summary: 'A login token for username and password' })
+  @ApiOkResponse({ type: LoginResult })
+  @ApiErrors(400, [401, 'Invalid username or password'], 413, 415, 429)
   login(@Body() body: LoginDto) {
     return this.auth.login(body.username, body.password);
   }
 
   @Get('verify')
-  async verify(@CurrentUserId() userId: number) {
+  @ApiOperation({ summary: "The token's user, if the token is valid" })
+  @ApiOkResponse({ type: VerifyResult })
+  async verify(@CurrentUserId() userId: number): Promise<VerifyResult> {
     return { valid: true, user: await this.auth.currentUser(userId) };
   }
 
   @Get('me')
+  @ApiOperation({ summary: "The token's user" })
+  @ApiOkResponse({ type: UserJson })
   me(@CurrentUserId() userId: number) {
     return this.auth.currentUser(userId);
   }

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, DomainErrorCode } from './domain-error';
+import type { ErrorResponse } from './openapi';
 import { RouteTable } from './route-table';
 
 const STATUS_OF: Record<DomainErrorCode, number> = {
@@ -52,7 +53,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   private describe(
     exception: unknown,
     request: FastifyRequest,
-  ): { status: number; body: Record<string, unknown>; allow?: string[] } {
+  ): { status: number; body: ErrorResponse; allow?: string[] } {
     if (exception instanceof DomainError) {
       const status = STATUS_OF[exception.code];
       if (status >= 500 && exception.code !== 'MISCONFIGURED' && exception.code !== 'BUSY') {
