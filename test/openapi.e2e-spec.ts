@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { addDays, todayIn } from '../src/common/dates';
 import { RouteTable } from '../src/common/route-table';
+import { FakeOpenMeteo } from './support/fake-open-meteo';
 import { ApiDocument } from './support/openapi';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
@@ -72,6 +74,53 @@ describe.each(ENGINES)('the API document on %s', (engine) => {
     ]);
   });
 
+  it('describes the answers of the routes the contract walk does not call', async () => {
+    const created = await t.http
+      .post('/api/workouts')
+      .send({ originallyPlannedDay: '2026-01-05', title: 'Easy run' })
+      .expect(201)
+      .expect(doc.check);
+    const workout = `/api/workouts/${created.body.id}`;
+    const selection = `/api/selections/${created.body.id}`;
+    await t.http.post(selection).send({ userNotes: 'hills' }).expect(200).expect(doc.check);
+    await t.http.get(workout).expect(200).expect(doc.check);
+    await t.http.get('/api/stats').expect(200).expect(doc.check);
+    await t.http.get('/api/auth/me').expect(200).expect(doc.check);
+    await t.http.get('/api/workouts/abc').expect(400).expect(doc.check);
+    await t.http.put(workout).send({ title: null }).expect(400).expect(doc.check);
+    await t.http
+      .put(workout)
+      .set('Content-Type', 'text/plain')
+      .send('tss=1')
+      .expect(415)
+      .expect(doc.check);
+    const csv = await t.http
+      .post('/api/workouts/import')
+      .set('Content-Type', 'text/csv')
+      .send('Title,WorkoutDay\r\nTempo,2026-01-06\r\nLong run,someday\r\n')
+      .expect(201)
+      .expect(doc.check);
+    expect(csv.body.skipped).toHaveLength(1);
+    await t.http
+      .post('/api/workouts/import')
+      .set('Content-Type', 'text/csv')
+      .send(' ')
+      .expect(400)
+      .expect(doc.check);
+    await t.http.post('/api/export/calendar').send({}).expect(400).expect(doc.check);
+    // No CalDAV server configured here.
+    await t.http
+      .post('/api/export/calendar')
+      .send({ startDate: '2026-01-05', endDate: '2026-01-11' })
+      .expect(500)
+      .expect(doc.check);
+    await t.http.get('/api/tri-club-schedule').expect(404).expect(doc.check);
+    await t.http.delete(selection).expect(200).expect(doc.check);
+    await t.http.delete(workout).expect(200).expect(doc.check);
+    await t.http.delete(workout).expect(404).expect(doc.check);
+    await t.http.delete(selection).expect(404).expect(doc.check);
+  });
+
   it('documents the feed token query and the iCalendar answer', () => {
     const feed = doc.document.paths['/api/calendar.ics'].get;
     expect(feed.parameters).toEqual([
@@ -102,5 +151,46 @@ describe.each(ENGINES)('the API document on %s', (engine) => {
     }
     const init = await anonymous().get('/api/docs/swagger-ui-init.js').expect(200);
     expect(init.text).toContain('"/api/workouts/{id}"');
+  });
+});
+
+// Weather touches no database: one engine is enough.
+describe('the API document and the weather answers', () => {
+  const fake = new FakeOpenMeteo();
+  const zone = 'America/Chicago';
+  let t: TestApp;
+  let doc: ApiDocument;
+
+  beforeAll(async () => {
+    await fake.start();
+    t = await startTestApp('sqlite', { WEATHER_BASE_URL: fake.url, WEATHER_TIMEZONE: zone });
+    doc = await ApiDocument.fetch(server(t));
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.stop();
+  });
+
+  it('describes the forecasts, and the answers beyond their range', async () => {
+    const today = todayIn(zone);
+    await t.http.get('/api/weather').expect(200).expect(doc.check);
+    await t.http
+      .get(`/api/weather/${addDays(today, 2)}`)
+      .expect(200)
+      .expect(doc.check);
+    await t.http
+      .get(`/api/weather/by-time-of-day/${addDays(today, 1)}`)
+      .expect(200)
+      .expect(doc.check);
+    await t.http
+      .get(`/api/weather/${addDays(today, 17)}`)
+      .expect(503)
+      .expect(doc.check);
+    await t.http.get('/api/weather/2026-02-30').expect(400).expect(doc.check);
+    fake.answer = (url) => ({ body: { error: true, reason: `no ${url.pathname}` }, status: 400 });
+    await t.http
+      .get(`/api/weather/${addDays(today, 3)}`)
+      .expect(503)
+      .expect(doc.check);
   });
 });
