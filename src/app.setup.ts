@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { DestinationStream, Logger } from 'pino';
 import { AuthGate } from './auth/auth.gate';
+import { isApiDocsRoute, serveApiDocs } from './common/api-docs';
 import { registerBodyParsers } from './common/body-parsers';
 import { AccessLog, createRootLogger, withRequestLogger } from './common/logging';
 import { requestIdFor } from './common/request-id';
@@ -18,6 +19,7 @@ import { GracefulShutdown } from './health/graceful-shutdown';
 import { CSV_LIMIT_BYTES } from './workout-import/workout-import.controller';
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+const PUBLIC: RoutePolicy = { public: true };
 
 /** The HTTP server: Fastify, with the request ids, logs, proxies and limits of this API. */
 export function createHttpAdapter(
@@ -52,9 +54,11 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   app.setGlobalPrefix('api');
 
   // Routes are registered at init, after this: each gets its policy's body limit, and the
-  // route table learns it for 405 answers.
+  // route table learns it for 405 answers. The API document's routes are SwaggerModule's, not
+  // controllers': no decorator can make them public, so their path does.
   const routes = app.get(RouteTable);
   fastify.addHook('onRoute', (route) => {
+    if (isApiDocsRoute(route.url)) route.config = { ...route.config, ...PUBLIC };
     const policy = route.config as RoutePolicy | undefined;
     if (policy?.bodyLimit) route.bodyLimit = policy.bodyLimit;
     routes.add(route.method, route.url);
@@ -77,5 +81,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   registerBodyParsers(fastify);
   await app.register(fastifyMultipart, { limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } });
   fastify.addHook('preParsing', requestGate(app.get(AuthGate)));
+  serveApiDocs(app);
   return app;
 }

@@ -2,12 +2,14 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { ApiDocument } from './support/openapi';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
 
 /**
  * The frontend's calls of contract Part B §4, in the order a session makes them, checking every
- * field it reads with its type and format. The PUT /api/selections steps need issue 4's route.
+ * field it reads with its type and format, and every answer against the API document
+ * (`.expect(doc.check)`): what the frontend gets is what the document says.
  */
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -41,6 +43,7 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
   let dir: string;
   let auth: string;
   let workouts: Record<string, unknown>[];
+  let doc: ApiDocument;
   const api = () => request(server(t));
 
   beforeAll(async () => {
@@ -56,6 +59,7 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
       'Swim drills,Swim,4x100,1,2000,2026-01-05,Relax,,,\r\n' +
       'Long ride,Bike,Z2,3,90000,2026-01-10,,0.7,,3\r\n';
     await t.http.post('/api/workouts/import').attach('file', Buffer.from(csv), 'plan.csv');
+    doc = await ApiDocument.fetch(server(t));
   });
   afterAll(async () => {
     await t.close();
@@ -67,7 +71,8 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
       .post('/api/auth/login')
       .set('Content-Type', 'application/json')
       .send({ username: t.user.username, password: t.user.password })
-      .expect(200);
+      .expect(200)
+      .expect(doc.check);
     expect(typeof res.body.token).toBe('string');
     expect(res.body.token.length).toBeGreaterThan(0);
     expect(res.body.user).toEqual({
@@ -80,7 +85,11 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
   });
 
   it('#1 verify at start-up: user.username', async () => {
-    const res = await api().get('/api/auth/verify').set('Authorization', auth).expect(200);
+    const res = await api()
+      .get('/api/auth/verify')
+      .set('Authorization', auth)
+      .expect(200)
+      .expect(doc.check);
     expect(res.body.valid).toBe(true);
     expect(res.body.user.username).toBe(t.user.username);
   });
@@ -90,7 +99,8 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
       .get('/api/workouts')
       .set('Authorization', auth)
       .set('Content-Type', 'application/json')
-      .expect(200);
+      .expect(200)
+      .expect(doc.check);
     expect(Array.isArray(res.body.workouts)).toBe(true);
     workouts = res.body.workouts;
     expect(workouts.length).toBe(2);
@@ -99,7 +109,11 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
   });
 
   it('#4 tri-club schedule: schedule[weekday][].{time, activity}', async () => {
-    const res = await api().get('/api/tri-club-schedule').set('Authorization', auth).expect(200);
+    const res = await api()
+      .get('/api/tri-club-schedule')
+      .set('Authorization', auth)
+      .expect(200)
+      .expect(doc.check);
     for (const entries of Object.values(res.body.schedule as Record<string, unknown[]>)) {
       for (const entry of entries as Record<string, unknown>[]) {
         expect(entry.time).toMatch(/^\d{2}:\d{2}$/);
@@ -110,7 +124,7 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
   });
 
   it('#5 weekly targets with a bare fetch (no token, no content type)', async () => {
-    const res = await api().get('/api/weekly-targets').expect(200);
+    const res = await api().get('/api/weekly-targets').expect(200).expect(doc.check);
     expect(Array.isArray(res.body)).toBe(true);
     const week = res.body.find(
       (w: { week_start_date: string }) => w.week_start_date === '2026-01-05',
@@ -129,7 +143,8 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
     api()
       .put(`/api/selections/${String(id)}`)
       .set('Authorization', auth)
-      .send(body);
+      .send(body)
+      .expect(doc.check);
 
   it('#9 selection toggle: PUT {isSelected:false} is 2xx', async () => {
     const res = await selectionPut(workouts[0].id, { isSelected: false });
@@ -144,7 +159,8 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
     expect(res.status).toBe(200);
     const one = await api()
       .get(`/api/workouts/${String(workouts[0].id)}`)
-      .set('Authorization', auth);
+      .set('Authorization', auth)
+      .expect(doc.check);
     expect(one.body.originallyPlannedDay).toBe('2026-01-05');
     expect(one.body.selection).toMatchObject({
       currentPlanDay: '2026-01-07',
@@ -162,13 +178,15 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
       .put(`/api/workouts/${String(workouts[1].id)}`)
       .set('Authorization', auth)
       .send({ tss: 150 })
-      .expect(200);
+      .expect(200)
+      .expect(doc.check);
     expect(res.body.tss).toBe(150);
     const cleared = await api()
       .put(`/api/workouts/${String(workouts[1].id)}`)
       .set('Authorization', auth)
       .send({ tss: null })
-      .expect(200);
+      .expect(200)
+      .expect(doc.check);
     expect(cleared.body.tss).toBeNull();
   });
 
@@ -188,7 +206,8 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
         workoutLocation: 'indoor',
         isCustom: true,
       })
-      .expect(201);
+      .expect(201)
+      .expect(doc.check);
     expectFrontendWorkout(res.body);
     expect(res.body).toMatchObject({
       title: 'Strength A',
@@ -209,10 +228,15 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
       .post('/api/workouts/import')
       .set('Authorization', auth)
       .attach('file', Buffer.from(csv), 'export.csv')
-      .expect(201);
+      .expect(201)
+      .expect(doc.check);
     expect(typeof res.body.message).toBe('string');
     expect(res.body.imported).toBe(1);
-    const list = await api().get('/api/workouts').set('Authorization', auth).expect(200);
+    const list = await api()
+      .get('/api/workouts')
+      .set('Authorization', auth)
+      .expect(200)
+      .expect(doc.check);
     expect(list.body.workouts).toHaveLength(4);
     list.body.workouts.forEach(expectFrontendWorkout);
     const days = list.body.workouts.map(

@@ -6,7 +6,8 @@ import { MIGRATIONS } from '../migrations';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
 import { runMigrationsAtomically } from '../src/database/run-migrations';
-import { startTestApp } from './support/test-app';
+import { ApiDocument } from './support/openapi';
+import { server, startTestApp } from './support/test-app';
 import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
 
 const ROOT = join(__dirname, '..');
@@ -55,10 +56,11 @@ describe.each(ENGINES)('database lifecycle on %s', (engine) => {
   it('GET /api/health is 503 once the database is unreachable', async () => {
     const t = await startTestApp(engine, {}, db);
     try {
-      const ok = await t.http.get('/api/health').expect(200);
+      const doc = await ApiDocument.fetch(server(t));
+      const ok = await t.http.get('/api/health').expect(200).expect(doc.check);
       expect(ok.body).toEqual({ status: 'healthy', timestamp: expect.any(String) });
       await t.dataSource.destroy();
-      const down = await t.http.get('/api/health').expect(503);
+      const down = await t.http.get('/api/health').expect(503).expect(doc.check);
       expect(down.body).toMatchObject({ error: 'Database is unreachable' });
     } finally {
       await t.app.close().catch(() => undefined);

@@ -1,19 +1,36 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { User } from '../users/user.entity';
 import { presentUser, UserJson } from '../users/user.presenter';
 import { UsersRepository } from '../users/users.repository';
 import { LoginAttempts } from './login-attempts';
-import { hashPassword, verifyPassword, VerifyResult } from './password-hasher';
+import { hashPassword, PasswordCheck, verifyPassword } from './password-hasher';
 import { TokenService } from './token.service';
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
 
-export interface LoginResult {
-  message: string;
-  token: string;
-  user: UserJson;
+@ApiSchema({ name: 'Login' })
+export class LoginResult {
+  @ApiProperty({ example: 'Login successful' })
+  message!: string;
+
+  @ApiProperty({ description: 'The login token (JWT), sent as `Authorization: Bearer <token>`' })
+  token!: string;
+
+  @ApiProperty()
+  user!: UserJson;
+}
+
+/** GET /api/auth/verify. */
+@ApiSchema({ name: 'Verify' })
+export class VerifyResult {
+  @ApiProperty({ enum: [true] })
+  valid!: true;
+
+  @ApiProperty()
+  user!: UserJson;
 }
 
 @Injectable()
@@ -32,7 +49,7 @@ export class AuthService {
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const attempt = this.attempts.begin(address);
     let user: User | null;
-    let check: VerifyResult;
+    let check: PasswordCheck;
     try {
       user = await this.tx.read((manager) => this.users.findByUsername(manager, username));
       check = await verifyPassword(password, user?.passwordHash ?? (await this.decoy()));

@@ -22,7 +22,7 @@ const MAX_PBKDF2_ITERATIONS = 10_000_000;
 const WERKZEUG_SCRYPT_DEFAULTS = { N: 2 ** 15, r: 8, p: 1 };
 const WERKZEUG_PBKDF2_ITERATIONS = 1_000_000;
 
-export interface VerifyResult {
+export interface PasswordCheck {
   valid: boolean;
   /** True when the hash should be replaced by `hashPassword` of the same password. */
   needsRehash: boolean;
@@ -79,7 +79,7 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 /** Never throws for a malformed or unknown hash: that is simply not a match. */
-export async function verifyPassword(password: string, stored: string): Promise<VerifyResult> {
+export async function verifyPassword(password: string, stored: string): Promise<PasswordCheck> {
   const no = { valid: false, needsRehash: false };
   const parts = stored.split('$');
   if (parts.length !== 3) return no;

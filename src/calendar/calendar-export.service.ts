@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { addDays } from '../common/dates';
+import { ApiProperty, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import { addDays, ApiDate } from '../common/dates';
 import { DomainError } from '../common/domain-error';
 import type { AppConfig, CaldavConfig } from '../config/configuration';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -18,15 +19,59 @@ import { summarizeEvent } from './icalendar-text';
 import { buildPlanCalendar, eventFileName, eventUid } from './plan-icalendar';
 import { planDays } from './workout-plan';
 
-export type ExportResult =
-  | { date: string; success: true; eventId: string }
-  | { date: string; success: false; error: string };
+@ApiSchema({ name: 'ExportedDate' })
+export class ExportedDate {
+  @ApiDate()
+  date!: string;
 
-export interface ExportResponse {
-  message: string;
-  eventsCreated: number;
-  results: ExportResult[];
-  dateRange: { start: string; end: string };
+  @ApiProperty({ enum: [true] })
+  success!: true;
+
+  @ApiProperty({ description: "The event's UID" })
+  eventId!: string;
+}
+
+@ApiSchema({ name: 'FailedDate' })
+export class FailedDate {
+  @ApiDate()
+  date!: string;
+
+  @ApiProperty({ enum: [false] })
+  success!: false;
+
+  @ApiProperty()
+  error!: string;
+}
+
+export type ExportResult = ExportedDate | FailedDate;
+
+@ApiSchema({ name: 'DateRange' })
+class DateRange {
+  @ApiDate()
+  start!: string;
+
+  @ApiDate()
+  end!: string;
+}
+
+/** The answer of an export; its route registers ExportedDate and FailedDate with the document. */
+@ApiSchema({ name: 'CalendarExport' })
+export class ExportResponse {
+  @ApiProperty({ example: 'Successfully exported workouts to calendar' })
+  message!: string;
+
+  @ApiProperty({ type: 'integer' })
+  eventsCreated!: number;
+
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(ExportedDate) }, { $ref: getSchemaPath(FailedDate) }] },
+    description: 'One per date with planned workouts',
+  })
+  results!: ExportResult[];
+
+  @ApiProperty()
+  dateRange!: DateRange;
 }
 
 /**

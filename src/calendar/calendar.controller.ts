@@ -1,10 +1,19 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
-import { CalendarExportService } from './calendar-export.service';
+import { ApiDatabaseUnavailable, ApiErrors } from '../common/openapi';
+import {
+  CalendarExportService,
+  ExportedDate,
+  ExportResponse,
+  FailedDate,
+} from './calendar-export.service';
 import { CalendarFeedService } from './calendar-feed.service';
 import { ExportCalendarDto } from './dto/export-calendar.dto';
 
+@ApiTags('calendar')
+@ApiDatabaseUnavailable()
 @Controller()
 export class CalendarController {
   constructor(
@@ -14,6 +23,18 @@ export class CalendarController {
 
   @Post('export/calendar')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Writes the plan of a date range to the CalDAV calendar, one event per day',
+  })
+  @ApiExtraModels(ExportedDate, FailedDate)
+  @ApiOkResponse({ type: ExportResponse, description: 'Every date, or some, exported' })
+  @ApiErrors(
+    400,
+    413,
+    415,
+    [500, 'CalDAV is not configured (the message says what is missing)'],
+    [502, 'The CalDAV server failed, or no date could be exported'],
+  )
   export(@Body() body: ExportCalendarDto) {
     return this.exporter.export(body);
   }
@@ -21,6 +42,16 @@ export class CalendarController {
   // Calendar apps cannot send a login token: the feed checks its own `?token=`.
   @Public()
   @Get('calendar.ics')
+  @ApiOperation({
+    summary: 'The whole plan as an iCalendar feed, for calendar apps to subscribe to',
+    description: 'Authenticated by its own token (`npm run user:create -- --feed-token`).',
+  })
+  @ApiQuery({ name: 'token', required: true, schema: { type: 'string', maxLength: 256 } })
+  @ApiOkResponse({
+    description: 'iCalendar text',
+    content: { 'text/calendar': { schema: { type: 'string' } } },
+  })
+  @ApiErrors([401, 'Missing or wrong feed token'])
   async calendar(
     @Query('token') token: unknown,
     @Res({ passthrough: true }) response: FastifyReply,

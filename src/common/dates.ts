@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -27,6 +28,14 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       validator: { validate: (value: unknown) => isCalendarDate(value) },
     });
 }
+
+/** A `YYYY-MM-DD` property in the API document. */
+export const ApiDate = (options: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: String, format: 'date', example: '2026-01-05', ...options });
+
+/** An ISO 8601 UTC timestamp property in the API document. */
+export const ApiTimestamp = (options: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: String, format: 'date-time', ...options });
 
 /** `YYYY-MM-DD` of a date column, whatever the driver returned. */
 export function toDateString(value: string | Date | null | undefined): string | null {

@@ -10,6 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/driver-errors';
 import { DomainError, DomainErrorCode } from './domain-error';
+import type { ErrorResponse } from './openapi';
 import { RouteTable } from './route-table';
 
 declare module 'fastify' {
@@ -42,7 +43,7 @@ const RETRY_SOON = { 'Retry-After': '1' };
 
 interface Answer {
   status: number;
-  body: Record<string, unknown>;
+  body: ErrorResponse;
   headers?: Record<string, string>;
 }
 

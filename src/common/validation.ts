@@ -7,6 +7,7 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import { ApiParam, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsOptional,
   IsString,
@@ -65,6 +66,7 @@ export function CodePointLength(min: number, max: number): PropertyDecorator {
 /**
  * A text column of the API: a string of `min`..`max` characters counted as the database
  * counts them. `nullable` says whether `null` (clear the column) is accepted; absent is always.
+ * The API document gets the same limits (JSON Schema lengths count code points too).
  */
 export const Text = ({
   min = 0,
@@ -79,6 +81,12 @@ export const Text = ({
     nullable ? IsOptional() : OptionalNotNull(),
     IsString(),
     CodePointLength(min, max),
+    ApiPropertyOptional({
+      type: String,
+      minLength: min > 0 ? min : undefined,
+      maxLength: max,
+      nullable: nullable || undefined,
+    }),
   );
 
 function describe(errors: ValidationError[], prefix = ''): string[] {
@@ -119,14 +127,20 @@ export class AppValidationPipe implements PipeTransform {
   }
 }
 
+const MAX_ID = 2_147_483_647;
+
 /** Path ids: positive integers that fit the integer columns. */
 @Injectable()
 export class ParseIdPipe implements PipeTransform<string, number> {
   transform(value: string, metadata: ArgumentMetadata): number {
     const id = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
-    if (!Number.isInteger(id) || id < 1 || id > 2_147_483_647) {
+    if (!Number.isInteger(id) || id < 1 || id > MAX_ID) {
       throw new BadRequestException(`${metadata.data ?? 'id'} must be a positive integer`);
     }
     return id;
   }
 }
+
+/** The document's side of ParseIdPipe, for the path parameter `name`. */
+export const ApiIdParam = (name: string) =>
+  ApiParam({ name, schema: { type: 'integer', minimum: 1, maximum: MAX_ID } });

@@ -1,9 +1,40 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiResponse,
+  ApiSchema,
+  ApiTags,
+} from '@nestjs/swagger';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public.decorator';
+import { ApiTimestamp } from '../common/dates';
 import { GracefulShutdown } from './graceful-shutdown';
 
+@ApiSchema({ name: 'Healthy' })
+class HealthyJson {
+  @ApiProperty({ enum: ['healthy'] })
+  status!: 'healthy';
+
+  @ApiTimestamp()
+  timestamp!: string;
+}
+
+@ApiSchema({ name: 'Unhealthy' })
+class UnhealthyJson {
+  @ApiProperty({ enum: ['unhealthy'] })
+  status!: 'unhealthy';
+
+  @ApiProperty({ example: 'Database is unreachable' })
+  error!: string;
+
+  @ApiTimestamp()
+  timestamp!: string;
+}
+
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -14,7 +45,12 @@ export class HealthController {
   /** Liveness plus a database ping: 503 when the database does not answer or on shutdown. */
   @Public()
   @Get()
-  async check(@Res({ passthrough: true }) response: FastifyReply) {
+  @ApiOperation({ summary: 'Liveness, with a database ping' })
+  @ApiOkResponse({ type: HealthyJson })
+  @ApiResponse({ status: 503, description: 'The database does not answer', type: UnhealthyJson })
+  async check(
+    @Res({ passthrough: true }) response: FastifyReply,
+  ): Promise<HealthyJson | UnhealthyJson> {
     const timestamp = new Date().toISOString();
     if (this.shutdown.shuttingDown) {
       void response.status(HttpStatus.SERVICE_UNAVAILABLE);

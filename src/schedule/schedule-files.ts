@@ -1,3 +1,4 @@
+import type { SchemaObject } from '@nestjs/swagger';
 import { isCalendarDate } from '../common/dates';
 
 /**
@@ -67,3 +68,67 @@ export function weeklyTargetsProblem(content: unknown): string | null {
   }
   return null;
 }
+
+/*
+ * What the checks above let through, for the API document. The files are served as they are,
+ * so keys the checks do not look at may be there too.
+ */
+const DATE: SchemaObject = { type: 'string', format: 'date' };
+
+const DURATION: SchemaObject = {
+  type: 'object',
+  required: ['hours', 'minutes'],
+  properties: { hours: { type: 'number', minimum: 0 }, minutes: { type: 'number', minimum: 0 } },
+};
+
+export const TRI_CLUB_SCHEDULE_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['effective_date', 'schedule'],
+  properties: {
+    effective_date: DATE,
+    schedule: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        WEEKDAYS.map((day) => [
+          day,
+          {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['time', 'activity'],
+              properties: {
+                time: { type: 'string', pattern: HH_MM.source, example: '19:00' },
+                activity: { type: 'string', minLength: 1, example: 'Swim' },
+              },
+            },
+          },
+        ]),
+      ),
+    },
+  },
+};
+
+export const WEEKLY_TARGETS_SCHEMA: SchemaObject = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['week_start_date', 'weekly_targets'],
+    properties: {
+      week_start_date: { ...DATE, description: 'A Monday' },
+      weekly_targets: {
+        type: 'object',
+        required: ['tss', 'total_time', 'by_discipline'],
+        properties: {
+          tss: { type: 'number', minimum: 0 },
+          total_time: DURATION,
+          by_discipline: {
+            type: 'object',
+            description: 'swim, bike, run, strength, …',
+            additionalProperties: DURATION,
+          },
+        },
+      },
+    },
+  },
+};

@@ -1,12 +1,25 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
+import { ApiErrors, ErrorStatus } from '../common/openapi';
+import { TRI_CLUB_SCHEDULE_SCHEMA, WEEKLY_TARGETS_SCHEMA } from './schedule-files';
 import { ScheduleService } from './schedule.service';
 
+const FILE_MISSING: [ErrorStatus, string] = [404, 'The file is not there'];
+const FILE_INVALID: [ErrorStatus, string] = [
+  500,
+  'The file is unreadable or invalid (the log says why)',
+];
+
+@ApiTags('schedule')
 @Controller()
 export class ScheduleController {
   constructor(private readonly schedule: ScheduleService) {}
 
   @Get('tri-club-schedule')
+  @ApiOperation({ summary: 'The tri club schedule file (TRI_CLUB_SCHEDULE_FILE), as it is' })
+  @ApiOkResponse({ schema: TRI_CLUB_SCHEDULE_SCHEMA })
+  @ApiErrors(FILE_MISSING, FILE_INVALID)
   triClubSchedule() {
     return this.schedule.triClubSchedule();
   }
@@ -14,6 +27,9 @@ export class ScheduleController {
   /** Public: the frontend fetches it with a bare fetch(), without the token. */
   @Public()
   @Get('weekly-targets')
+  @ApiOperation({ summary: 'The weekly targets file (WEEKLY_TARGETS_FILE), as it is' })
+  @ApiOkResponse({ schema: WEEKLY_TARGETS_SCHEMA })
+  @ApiErrors(FILE_MISSING, FILE_INVALID)
   weeklyTargets() {
     return this.schedule.weeklyTargets();
   }

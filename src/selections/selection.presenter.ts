@@ -1,16 +1,33 @@
-import { toDateString, toIsoTimestamp } from '../common/dates';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiDate, ApiTimestamp, toDateString, toIsoTimestamp } from '../common/dates';
 import type { WorkoutSelection } from './workout-selection.entity';
 
 /** The contract's Selection JSON. */
-export interface SelectionJson {
-  id: number;
-  workoutId: number;
-  isSelected: boolean | null;
-  currentPlanDay: string | null;
-  timeOfDay: string | null;
-  workoutLocation: string | null;
-  userNotes: string | null;
-  updatedAt: string | null;
+@ApiSchema({ name: 'Selection' })
+export class SelectionJson {
+  @ApiProperty({ type: 'integer' })
+  id!: number;
+
+  @ApiProperty({ type: 'integer' })
+  workoutId!: number;
+
+  @ApiProperty({ type: Boolean, nullable: true })
+  isSelected!: boolean | null;
+
+  @ApiDate({ nullable: true, description: 'The day it was moved to, if it was' })
+  currentPlanDay!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  timeOfDay!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  workoutLocation!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  userNotes!: string | null;
+
+  @ApiTimestamp({ nullable: true })
+  updatedAt!: string | null;
 }
 
 export function presentSelection(selection: WorkoutSelection): SelectionJson {

@@ -1,13 +1,29 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ParseIdPipe } from '../common/validation';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiDatabaseUnavailable, ApiErrors, MessageResponse } from '../common/openapi';
+import { ApiIdParam, ParseIdPipe } from '../common/validation';
 import { UpsertSelectionDto } from './dto/upsert-selection.dto';
+import { SelectionJson } from './selection.presenter';
 import { SelectionsService } from './selections.service';
 
+const UPSERT = {
+  summary: "Creates or updates the workout's selection with the fields present in the body",
+  description:
+    'An absent key leaves the field as it is, null clears it; `{}` ensures the row exists. ' +
+    'Atomic whatever the concurrency.',
+};
+
+@ApiTags('selections')
+@ApiDatabaseUnavailable()
 @Controller('selections')
 export class SelectionsController {
   constructor(private readonly selections: SelectionsService) {}
 
   @Put(':workoutId')
+  @ApiIdParam('workoutId')
+  @ApiOperation(UPSERT)
+  @ApiOkResponse({ type: SelectionJson })
+  @ApiErrors(400, 404, 413, 415)
   put(@Param('workoutId', ParseIdPipe) workoutId: number, @Body() body: UpsertSelectionDto) {
     return this.selections.upsert(workoutId, body);
   }
@@ -15,12 +31,20 @@ export class SelectionsController {
   /** The previous backend accepted POST as a synonym of PUT. */
   @Post(':workoutId')
   @HttpCode(200)
+  @ApiIdParam('workoutId')
+  @ApiOperation({ ...UPSERT, summary: `${UPSERT.summary} (as PUT)` })
+  @ApiOkResponse({ type: SelectionJson })
+  @ApiErrors(400, 404, 413, 415)
   post(@Param('workoutId', ParseIdPipe) workoutId: number, @Body() body: UpsertSelectionDto) {
     return this.selections.upsert(workoutId, body);
   }
 
   @Delete(':workoutId')
-  async remove(@Param('workoutId', ParseIdPipe) workoutId: number) {
+  @ApiIdParam('workoutId')
+  @ApiOperation({ summary: 'Deletes the selection: the workout is back to its defaults' })
+  @ApiOkResponse({ type: MessageResponse })
+  @ApiErrors(400, 404)
+  async remove(@Param('workoutId', ParseIdPipe) workoutId: number): Promise<MessageResponse> {
     await this.selections.remove(workoutId);
     return { message: 'Selection deleted' };
   }

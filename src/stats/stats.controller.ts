@@ -1,11 +1,17 @@
 import { Controller, Get } from '@nestjs/common';
-import { StatsService } from './stats.service';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiDatabaseUnavailable } from '../common/openapi';
+import { StatsJson, StatsService } from './stats.service';
 
+@ApiTags('stats')
+@ApiDatabaseUnavailable()
 @Controller('stats')
 export class StatsController {
   constructor(private readonly stats: StatsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Workout counts' })
+  @ApiOkResponse({ type: StatsJson })
   get() {
     return this.stats.get();
   }

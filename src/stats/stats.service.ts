@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../workouts/workouts.repository';
 
-export interface StatsJson {
-  totalWorkouts: number;
-  selectedWorkouts: number;
-  customWorkouts: number;
+@ApiSchema({ name: 'Stats' })
+export class StatsJson {
+  @ApiProperty({ type: 'integer' })
+  totalWorkouts!: number;
+
+  @ApiProperty({ type: 'integer', description: 'A workout without a selection row counts' })
+  selectedWorkouts!: number;
+
+  @ApiProperty({ type: 'integer' })
+  customWorkouts!: number;
 }
 
 @Injectable()

@@ -1,12 +1,21 @@
-import { toIsoTimestamp } from '../common/dates';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiTimestamp, toIsoTimestamp } from '../common/dates';
 import type { User } from './user.entity';
 
 /** The contract's User JSON; never the password hash. */
-export interface UserJson {
-  id: number;
-  username: string;
-  createdAt: string | null;
-  lastLogin: string | null;
+@ApiSchema({ name: 'User' })
+export class UserJson {
+  @ApiProperty({ type: 'integer' })
+  id!: number;
+
+  @ApiProperty()
+  username!: string;
+
+  @ApiTimestamp({ nullable: true })
+  createdAt!: string | null;
+
+  @ApiTimestamp({ nullable: true })
+  lastLogin!: string | null;
 }
 
 export function presentUser(user: User): UserJson {

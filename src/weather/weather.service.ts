@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { addDays, todayIn } from '../common/dates';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { addDays, ApiDate, todayIn } from '../common/dates';
 import { DomainError } from '../common/domain-error';
 import { BucketWeather, bucketByTimeOfDay, TimeOfDay } from './weather-buckets';
 import { describeWeatherCode } from './weather-codes';
@@ -9,23 +10,62 @@ export const DAILY_RANGE_DAYS = 16;
 export const HOURLY_RANGE_DAYS = 7;
 const DEFAULT_SPAN_DAYS = 7;
 
-export interface WeatherRangeJson {
-  latitude: number | null;
-  longitude: number | null;
-  timezone: string;
-  dates: string[];
-  temperatures: (number | null)[];
-  rain_probability: (number | null)[];
-  windspeed: (number | null)[];
-  weather_codes: (number | null)[];
+const Series = (type: 'number' | 'integer', description?: string) =>
+  ApiProperty({ type: 'array', items: { type, nullable: true }, description });
+
+/** GET /api/weather: the upstream's daily arrays, one element per date. */
+@ApiSchema({ name: 'WeatherRange' })
+export class WeatherRangeJson {
+  @ApiProperty({ type: Number, nullable: true, description: "The upstream's grid point" })
+  latitude!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  longitude!: number | null;
+
+  @ApiProperty({ example: 'America/Chicago' })
+  timezone!: string;
+
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'date' } })
+  dates!: string[];
+
+  @Series('number', 'Highest apparent temperature')
+  temperatures!: (number | null)[];
+
+  @Series('number', 'Highest, in %')
+  rain_probability!: (number | null)[];
+
+  @Series('number', 'Highest')
+  windspeed!: (number | null)[];
+
+  @Series('integer', 'WMO codes')
+  weather_codes!: (number | null)[];
 }
 
-export interface WeatherDayJson extends Omit<BucketWeather, 'description'> {
-  date: string;
-  description: string;
+/** GET /api/weather/:date. */
+@ApiSchema({
+  name: 'DayWeather',
+  description: "The day's highest apparent temperature, rain probability and wind speed",
+})
+export class WeatherDayJson extends BucketWeather {
+  @ApiDate()
+  date!: string;
 }
 
-export type WeatherByTimeOfDayJson = { date: string } & Record<TimeOfDay, BucketWeather>;
+/** GET /api/weather/by-time-of-day/:date. */
+@ApiSchema({ name: 'DayWeatherByTimeOfDay' })
+export class WeatherByTimeOfDayJson implements Record<TimeOfDay, BucketWeather> {
+  @ApiDate()
+  date!: string;
+
+  @ApiProperty({ description: '05:00 to 11:59' })
+  morning!: BucketWeather;
+
+  @ApiProperty({ description: '12:00 to 16:59' })
+  afternoon!: BucketWeather;
+
+  @ApiProperty({ description: '17:00 to 20:59' })
+  evening!: BucketWeather;
+}
 
 const beyondDaily = (date: string, last: string) =>
   new DomainError(

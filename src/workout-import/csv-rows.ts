@@ -1,3 +1,4 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { parse } from 'csv-parse/sync';
 import { DomainError } from '../common/domain-error';
 import { codePointLength } from '../common/validation';
@@ -23,9 +24,13 @@ export type ImportedWorkout = Required<
  * `row` is the row number a spreadsheet shows for the record: the header is row 1, the first
  * data record row 2 (a quoted field spanning lines still counts as one row).
  */
-export interface SkippedRow {
-  row: number;
-  reason: string;
+@ApiSchema({ name: 'SkippedRow' })
+export class SkippedRow {
+  @ApiProperty({ type: 'integer', description: 'As a spreadsheet numbers it (the header is 1)' })
+  row!: number;
+
+  @ApiProperty({ example: 'WorkoutDay is empty' })
+  reason!: string;
 }
 
 export interface ParsedRow {

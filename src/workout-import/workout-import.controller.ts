@@ -1,12 +1,16 @@
 import { Body, Controller, HttpCode, PayloadTooLargeException, Post, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../common/domain-error';
+import { ApiDatabaseUnavailable, ApiErrors } from '../common/openapi';
 import { AcceptsBody } from '../common/route-policy';
-import { WorkoutImportService } from './workout-import.service';
+import { ImportResult, WorkoutImportService } from './workout-import.service';
 
 export const CSV_LIMIT_BYTES = 10 * 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+@ApiTags('workouts')
+@ApiDatabaseUnavailable()
 @Controller('workouts')
 export class WorkoutImportController {
   constructor(private readonly importer: WorkoutImportService) {}
@@ -15,6 +19,25 @@ export class WorkoutImportController {
   @Post('import')
   @HttpCode(201)
   @AcceptsBody(['multipart/form-data', 'text/csv'], CSV_LIMIT_BYTES)
+  @ApiOperation({
+    summary: 'Imports a TrainingPeaks CSV export (UTF-8, up to 10 MiB)',
+    description: 'A row with the title and day of an existing workout is skipped.',
+    requestBody: {
+      required: true,
+      content: {
+        'multipart/form-data': {
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', format: 'binary' } },
+          },
+        },
+        'text/csv': { schema: { type: 'string' } },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: ImportResult })
+  @ApiErrors([400, 'No CSV data, or not UTF-8, or not CSV'], 413, 415)
   async import(@Req() request: FastifyRequest, @Body() body: unknown) {
     const text = request.isMultipart()
       ? await fileField(request)

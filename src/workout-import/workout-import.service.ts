@@ -1,14 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
 import { ConflictRetry } from '../database/conflict-retry';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../workouts/workouts.repository';
 import { daysOf, duplicateKey, parseCsvRecords, planImport, SkippedRow } from './csv-rows';
 
-export interface ImportResult {
-  message: string;
-  imported: number;
-  skipped: SkippedRow[];
+@ApiSchema({ name: 'Import' })
+export class ImportResult {
+  @ApiProperty({ example: 'Successfully imported 12 workouts (1 rows skipped)' })
+  message!: string;
+
+  @ApiProperty({ type: 'integer' })
+  imported!: number;
+
+  @ApiProperty({ type: [SkippedRow], description: 'Rows not imported, and why' })
+  skipped!: SkippedRow[];
 }
 
 export interface ImportProgress {

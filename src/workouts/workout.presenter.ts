@@ -1,22 +1,63 @@
-import { toDateString, toIsoTimestamp } from '../common/dates';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiDate, ApiTimestamp, toDateString, toIsoTimestamp } from '../common/dates';
 import { presentSelection, SelectionJson } from '../selections/selection.presenter';
 import type { Workout } from './workout.entity';
 
 /** The contract's Workout JSON: dates `YYYY-MM-DD`, timestamps ISO UTC, numbers as numbers. */
-export interface WorkoutJson {
-  id: number;
-  title: string;
-  workoutType: string;
-  workoutDescription: string | null;
-  plannedDuration: number | null;
-  plannedDistanceInMeters: number | null;
-  originallyPlannedDay: string;
-  coachComments: string | null;
-  tss: number | null;
-  intensityFactor: number | null;
-  isCustom: boolean;
-  createdAt: string | null;
-  selection: SelectionJson | null;
+@ApiSchema({ name: 'Workout' })
+export class WorkoutJson {
+  @ApiProperty({ type: 'integer' })
+  id!: number;
+
+  @ApiProperty()
+  title!: string;
+
+  @ApiProperty()
+  workoutType!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  workoutDescription!: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Hours' })
+  plannedDuration!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Meters' })
+  plannedDistanceInMeters!: number | null;
+
+  @ApiDate({ description: "The coach's day (a move is the selection's currentPlanDay)" })
+  originallyPlannedDay!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  coachComments!: string | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  tss!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  intensityFactor!: number | null;
+
+  @ApiProperty()
+  isCustom!: boolean;
+
+  @ApiTimestamp({ nullable: true })
+  createdAt!: string | null;
+
+  @ApiProperty({
+    type: () => SelectionJson,
+    nullable: true,
+    description: 'null while the workout has no selection row (shown as selected)',
+  })
+  selection!: SelectionJson | null;
+}
+
+/** GET /api/workouts. */
+@ApiSchema({ name: 'WorkoutList' })
+export class WorkoutListJson {
+  @ApiProperty({ type: [WorkoutJson], description: 'By originallyPlannedDay, then id' })
+  workouts!: WorkoutJson[];
+
+  @ApiProperty({ type: 'integer' })
+  count!: number;
 }
 
 const numberOrNull = (value: number | string | null): number | null =>

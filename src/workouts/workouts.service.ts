@@ -7,7 +7,7 @@ import { SelectionChanges } from '../selections/selection-changes';
 import { SelectionsRepository } from '../selections/selections.repository';
 import { CreateWorkoutDto } from './dto/create-workout.dto';
 import { UpdateWorkoutDto } from './dto/update-workout.dto';
-import { presentWorkout, WorkoutJson } from './workout.presenter';
+import { presentWorkout, WorkoutJson, WorkoutListJson } from './workout.presenter';
 import { WorkoutFields, WorkoutsRepository } from './workouts.repository';
 
 const WORKOUT_NOT_FOUND = 'Workout';
@@ -21,7 +21,7 @@ export class WorkoutsService {
     private readonly selections: SelectionsRepository,
   ) {}
 
-  async list(): Promise<{ workouts: WorkoutJson[]; count: number }> {
+  async list(): Promise<WorkoutListJson> {
     const rows = await this.tx.read((manager) => this.workouts.findAllWithSelection(manager));
     return { workouts: rows.map(presentWorkout), count: rows.length };
   }

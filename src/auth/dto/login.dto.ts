@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString } from 'class-validator';
 
 export const CREDENTIALS_REQUIRED = 'Username and password are required';
@@ -6,9 +7,11 @@ export const CREDENTIALS_REQUIRED = 'Username and password are required';
 export class LoginDto {
   @IsString({ message: CREDENTIALS_REQUIRED })
   @IsNotEmpty({ message: CREDENTIALS_REQUIRED })
+  @ApiProperty({ minLength: 1 })
   username!: string;
 
   @IsString({ message: CREDENTIALS_REQUIRED })
   @IsNotEmpty({ message: CREDENTIALS_REQUIRED })
+  @ApiProperty({ minLength: 1, format: 'password' })
   password!: string;
 }

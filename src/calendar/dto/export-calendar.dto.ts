@@ -1,13 +1,18 @@
 import { IsOptional } from 'class-validator';
-import { IsCalendarDate } from '../../common/dates';
+import { ApiDate, IsCalendarDate } from '../../common/dates';
 
-/** Body of POST /api/export/calendar; the service says when a date is missing. */
+/**
+ * Body of POST /api/export/calendar. Both dates are needed, but a missing one passes validation
+ * so that the service can answer the contract's own message for it.
+ */
 export class ExportCalendarDto {
   @IsOptional()
   @IsCalendarDate()
+  @ApiDate({ description: 'First day of the range' })
   startDate?: string | null;
 
   @IsOptional()
   @IsCalendarDate()
+  @ApiDate({ description: 'Last day of the range (inclusive), not before startDate' })
   endDate?: string | null;
 }

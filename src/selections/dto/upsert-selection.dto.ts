@@ -1,5 +1,6 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
-import { IsCalendarDate } from '../../common/dates';
+import { ApiDate, IsCalendarDate } from '../../common/dates';
 import { OptionalNotNull, Text } from '../../common/validation';
 
 /**
@@ -9,10 +10,12 @@ import { OptionalNotNull, Text } from '../../common/validation';
 export class UpsertSelectionDto {
   @OptionalNotNull()
   @IsBoolean()
+  @ApiPropertyOptional({ description: '`false` also clears timeOfDay unless the body sets it' })
   isSelected?: boolean;
 
   @IsOptional()
   @IsCalendarDate()
+  @ApiDate({ required: false, nullable: true, description: 'The day it moved to; null: back' })
   currentPlanDay?: string | null;
 
   @Text({ min: 1, max: 50, nullable: true })

@@ -1,10 +1,18 @@
-import { IntersectionType, PickType } from '@nestjs/mapped-types';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { IsBoolean, IsNumber, IsOptional, Min } from 'class-validator';
-import { IsCalendarDate } from '../../common/dates';
+import { ApiDate, IsCalendarDate } from '../../common/dates';
 import { OptionalNotNull, Text } from '../../common/validation';
 import { UpsertSelectionDto } from '../../selections/dto/upsert-selection.dto';
 
-const FINITE = { allowNaN: false, allowInfinity: false };
+/** A finite number >= 0, or null to clear it. */
+const PlanNumber = (description: string) =>
+  applyDecorators(
+    IsOptional(),
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    Min(0),
+    ApiPropertyOptional({ type: Number, minimum: 0, nullable: true, description }),
+  );
 
 /** The columns of a workout a body may set. */
 class WorkoutFieldsDto {
@@ -18,33 +26,27 @@ class WorkoutFieldsDto {
   workoutDescription?: string | null;
 
   @IsCalendarDate()
+  @ApiDate({ description: "The coach's day" })
   originallyPlannedDay!: string;
 
-  @IsOptional()
-  @IsNumber(FINITE)
-  @Min(0)
+  @PlanNumber('Hours')
   plannedDuration?: number | null;
 
-  @IsOptional()
-  @IsNumber(FINITE)
-  @Min(0)
+  @PlanNumber('Meters')
   plannedDistanceInMeters?: number | null;
 
   @Text({ max: 100_000, nullable: true })
   coachComments?: string | null;
 
-  @IsOptional()
-  @IsNumber(FINITE)
-  @Min(0)
+  @PlanNumber('Training Stress Score')
   tss?: number | null;
 
-  @IsOptional()
-  @IsNumber(FINITE)
-  @Min(0)
+  @PlanNumber('Intensity factor')
   intensityFactor?: number | null;
 
   @OptionalNotNull()
   @IsBoolean()
+  @ApiPropertyOptional()
   isCustom?: boolean;
 }
 

@@ -1,4 +1,4 @@
-import { OmitType, PartialType } from '@nestjs/mapped-types';
+import { OmitType, PartialType } from '@nestjs/swagger';
 import { CreateWorkoutDto } from './create-workout.dto';
 
 /** Body of PUT /api/workouts/:id: every key optional; `isCustom` cannot change. */
