@@ -32,6 +32,23 @@ export class TransactionRunner {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.engine = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    if (this.engine === 'postgres') this.guardDyingConnections();
+  }
+
+  /**
+   * A PostgreSQL connection that dies (the server restarting, pg_terminate_backend) can emit
+   * 'error' again after TypeORM and the pool have let go of it; an EventEmitter's 'error' with
+   * no listener crashes the process. Each pooled connection gets one listener of its own for
+   * the whole of its life (the failure itself reaches the request through its query).
+   */
+  private guardDyingConnections(): void {
+    const pool = (this.dataSource.driver as unknown as { master?: EventEmitter }).master;
+    const guarded = new WeakSet<EventEmitter>();
+    pool?.on('acquire', (client: EventEmitter) => {
+      if (guarded.has(client)) return;
+      guarded.add(client);
+      client.on('error', () => undefined);
+    });
   }
 
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
