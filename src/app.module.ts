@@ -7,6 +7,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { LoggingModule } from './common/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RouteTable } from './common/route-table';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig, loadConfig } from './config/configuration';
@@ -36,6 +37,7 @@ export class AppModule {
           load: [() => loadConfig({ ...process.env, ...env })],
         }),
         LoggingModule,
+        MetricsModule,
         DatabaseModule,
         HealthModule,
         AuthModule,

@@ -16,6 +16,7 @@ import { RouteTable } from './common/route-table';
 import { corsOptions, securityHeaders } from './common/security';
 import type { AppConfig } from './config/configuration';
 import { GracefulShutdown } from './health/graceful-shutdown';
+import { Metrics } from './metrics/metrics';
 import { CSV_LIMIT_BYTES } from './workout-import/workout-import.controller';
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -81,6 +82,18 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   registerBodyParsers(fastify);
   await app.register(fastifyMultipart, { limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } });
   fastify.addHook('preParsing', requestGate(app.get(AuthGate)));
+  if (config.get('metricsToken', { infer: true }) !== null) {
+    const metrics = app.get(Metrics);
+    fastify.addHook('onResponse', (request, reply, done) => {
+      metrics.recordResponse(
+        request.method,
+        request.routeOptions.url,
+        reply.statusCode,
+        reply.elapsedTime,
+      );
+      done();
+    });
+  }
   serveApiDocs(app);
   return app;
 }

@@ -16,6 +16,8 @@ const PUBLIC_ROUTES = [
   'GET /api/calendar.ics',
   'GET /api/openapi.json',
   'GET /api/docs',
+  // Prometheus authorises with METRICS_TOKEN, never a login token (see the metrics spec).
+  'GET /api/metrics',
 ];
 /** Swagger UI's own files (its init script, index.html, …), public as the UI is. */
 const isPublic = (route: string) =>

@@ -1,13 +1,22 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Client } from 'pg';
-import { RetryCounter } from '../src/database/retry-counter';
+import { parsePrometheus, valueOf } from './support/prometheus';
 import { seedWorkouts, selectionRows } from './support/seed';
 import { TcpProxy } from './support/tcp-proxy';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
 
 const UNAVAILABLE = { error: 'The database is unavailable, please retry' };
+const METRICS_TOKEN = 'faults-metrics-token';
+
+/** One metric of the app, scraped over HTTP. */
+async function metric(t: TestApp, name: string, labels: Record<string, string> = {}) {
+  const res = await fetch(`${t.url}/api/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  return valueOf(parsePrometheus(await res.text()), name, labels);
+}
 
 /** How a request ended: its status, or the network error. */
 interface Outcome {
@@ -89,6 +98,7 @@ postgresOnly('PostgreSQL unreachable: a TCP proxy between the app and the real s
         DATABASE_STATEMENT_TIMEOUT_MS: '2000',
         DATABASE_QUERY_TIMEOUT_MS: '3000',
         LOG_LEVEL: 'warn',
+        METRICS_TOKEN,
       },
       db,
     );
@@ -124,6 +134,8 @@ postgresOnly('PostgreSQL unreachable: a TCP proxy between the app and the real s
 
   it('cut off, then back: only 200 or 503 with Retry-After, no acknowledged write lost, recovery without a restart', async () => {
     const ids = await seedWorkouts(t, 8);
+    const unavailableBefore = await metric(t, 'db_unavailable_total');
+    const busyBefore = await metric(t, 'selection_writes_total', { outcome: 'busy' });
     const load = closedLoopWriters(t, ids);
     await sleep(500);
     await proxy.cut();
@@ -148,6 +160,11 @@ postgresOnly('PostgreSQL unreachable: a TCP proxy between the app and the real s
     expect(load.outcomes.slice(0, cutAt).some((o) => o.status === 200)).toBe(true);
     expect((await fetch(`${t.url}/api/health`)).status).toBe(200);
     expectNoAcknowledgedWriteLost(load.acknowledged, await storedNotes(ids));
+    // Every such answer is counted, as a database outage and as a busy selection write.
+    expect((await metric(t, 'db_unavailable_total')) - unavailableBefore).toBe(failed.length);
+    expect((await metric(t, 'selection_writes_total', { outcome: 'busy' })) - busyBefore).toBe(
+      failed.length,
+    );
 
     // One log line per failed request, with the driver's own cause (not a rollback's).
     const logs = t.logs();
@@ -197,7 +214,7 @@ const sqliteOnly = ENGINES.includes('sqlite') ? describe : describe.skip;
 sqliteOnly('SQLite: another process holds the write lock', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp('sqlite', { LOG_LEVEL: 'warn' });
+    t = await startTestApp('sqlite', { LOG_LEVEL: 'warn', METRICS_TOKEN });
   });
   afterAll(() => t.close());
 
@@ -254,8 +271,10 @@ sqliteOnly('SQLite: another process holds the write lock', () => {
 
   it('a write that cannot get the lock within the bound is 503, its retries logged and counted', async () => {
     const [id] = await seedWorkouts(t, 1);
-    const counter = t.app.get(RetryCounter);
-    const before = counter.snapshot().SQLITE_BUSY ?? 0;
+    const busyRetries = () =>
+      metric(t, 'selection_conflict_retries_total', { code: 'SQLITE_BUSY' });
+    const before = await busyRetries();
+    const unavailableBefore = await metric(t, 'db_unavailable_total');
     const holder = await holdWriteLock(6000);
     const outcome = await put(t, id, { userNotes: 'never' });
     const probes = await probe(id);
@@ -268,7 +287,8 @@ sqliteOnly('SQLite: another process holds the write lock', () => {
     const retried = retries.filter((line) => String(line.msg).startsWith('Retrying'));
     expect(retried.length).toBeGreaterThan(3);
     expect(retried[0]).toMatchObject({ code: 'SQLITE_BUSY', workoutId: id });
-    expect((counter.snapshot().SQLITE_BUSY ?? 0) - before).toBe(retried.length);
+    expect((await busyRetries()) - before).toBe(retried.length);
+    expect((await metric(t, 'db_unavailable_total')) - unavailableBefore).toBe(1);
     expect(retries.at(-1)).toMatchObject({ msg: 'request failed', res: { statusCode: 503 } });
   });
 });

@@ -51,6 +51,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       bearerFormat: 'JWT',
       description: 'The token of POST /api/auth/login',
     })
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for GET /api/metrics only' },
+      'metrics',
+    )
     .addSecurityRequirements('bearer')
     .addGlobalResponse(errorResponse(500))
     .build();

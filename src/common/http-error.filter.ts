@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/driver-errors';
+import { Metrics } from '../metrics/metrics';
 import { DomainError, DomainErrorCode } from './domain-error';
 import type { ErrorResponse } from './openapi';
 import { RouteTable } from './route-table';
@@ -56,7 +57,10 @@ interface Answer {
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
-  constructor(private readonly routes: RouteTable) {}
+  constructor(
+    private readonly routes: RouteTable,
+    private readonly metrics: Metrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
@@ -79,6 +83,8 @@ export class HttpErrorFilter implements ExceptionFilter {
         case 'MISCONFIGURED':
           return { status, body: { error: MISCONFIGURED, requestId: request.id } };
         case 'UNAVAILABLE':
+          this.metrics.databaseUnavailable.inc();
+          return { status, body: { error: exception.message }, headers: RETRY_SOON };
         case 'BUSY':
           return { status, body: { error: exception.message }, headers: RETRY_SOON };
         case 'TOO_MANY_REQUESTS':
@@ -94,6 +100,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       }
     }
     if (isDatabaseUnavailable(exception)) {
+      this.metrics.databaseUnavailable.inc();
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
         body: { error: DATABASE_UNAVAILABLE },

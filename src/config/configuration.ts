@@ -27,6 +27,8 @@ export interface AppConfig {
   weeklyTargetsFile: string;
   weather: WeatherConfig;
   caldav: CaldavConfig;
+  /** Bearer token of GET /api/metrics; null: the metrics are off (404). */
+  metricsToken: string | null;
 }
 
 export interface AuthConfig {
@@ -279,5 +281,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     weeklyTargetsFile: env.WEEKLY_TARGETS_FILE?.trim() || 'config/weekly-targets.json',
     weather: readWeather(env),
     caldav: readCaldav(env),
+    // Kept verbatim, like a password.
+    metricsToken: env.METRICS_TOKEN || null,
   };
 }

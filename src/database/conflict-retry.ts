@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../common/domain-error';
 import { databaseErrorCode, isLockHeldElsewhere, isRetryableConflict } from './driver-errors';
-import { RetryCounter } from './retry-counter';
+import { Metrics } from '../metrics/metrics';
 
 /**
  * How long a unit of work may keep being retried. The bound is time, not a count of attempts:
@@ -41,7 +41,7 @@ export class ConflictRetry {
   private readonly policy: RetryPolicy;
 
   constructor(
-    private readonly counter: RetryCounter,
+    private readonly metrics: Metrics,
     @Optional() @Inject(RETRY_POLICY) policy?: RetryPolicy,
   ) {
     this.policy = policy ?? DEFAULT_RETRY_POLICY;
@@ -68,7 +68,7 @@ export class ConflictRetry {
                 'The database is busy with concurrent updates of this workout; please retry',
               );
         }
-        this.counter.increment(code);
+        this.metrics.conflictRetries.inc({ code });
         this.logger.warn(
           { ...context, code, attempt },
           `Retrying ${describe(context)} after ${code} (attempt ${attempt})`,

@@ -5,7 +5,6 @@ import type { AppConfig } from '../config/configuration';
 import { buildDataSourceOptions } from './data-source.options';
 import { ConflictRetry } from './conflict-retry';
 import { MigrationRunner } from './migration-runner';
-import { RetryCounter } from './retry-counter';
 import { TransactionRunner } from './transaction-runner';
 
 @Global()
@@ -23,7 +22,7 @@ import { TransactionRunner } from './transaction-runner';
       }),
     }),
   ],
-  providers: [TransactionRunner, MigrationRunner, ConflictRetry, RetryCounter],
-  exports: [TransactionRunner, ConflictRetry, RetryCounter],
+  providers: [TransactionRunner, MigrationRunner, ConflictRetry],
+  exports: [TransactionRunner, ConflictRetry],
 })
 export class DatabaseModule {}

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import type { AppConfig } from '../config/configuration';
+import { Metrics } from '../metrics/metrics';
 import { buildDataSourceOptions, enableWriteAheadLog } from './data-source.options';
 import { runMigrationsAtomically } from './run-migrations';
 
@@ -25,6 +26,7 @@ export class MigrationRunner implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly metrics: Metrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -48,6 +50,8 @@ export class MigrationRunner implements OnModuleInit {
         for (const migration of applied) this.logger.log(`Applied migration ${migration.name}`);
       }
       await enableWriteAheadLog(maintenance);
+      const executed = await new MigrationExecutor(maintenance).getExecutedMigrations();
+      this.metrics.migrationsApplied.set(executed.length);
     } finally {
       if (maintenance !== this.dataSource) await maintenance.destroy();
     }

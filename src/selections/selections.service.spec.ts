@@ -1,7 +1,7 @@
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { ConflictRetry } from '../database/conflict-retry';
-import { RetryCounter } from '../database/retry-counter';
+import { Metrics } from '../metrics/metrics';
 import type { TransactionRunner } from '../database/transaction-runner';
 import type { WorkoutsRepository } from '../workouts/workouts.repository';
 import { changesFor, SelectionsService } from './selections.service';
@@ -48,11 +48,17 @@ describe('SelectionsService retry policy', () => {
   const manager = {} as EntityManager;
   const tx = { transaction: <T>(work: (m: EntityManager) => Promise<T>) => work(manager) };
   const workouts = { exists: jest.fn().mockResolvedValue(true) };
-  let counter: RetryCounter;
+  let metrics: Metrics;
+  /** selection_conflict_retries_total by code. */
+  const retries = async (): Promise<Record<string, number>> => {
+    const { values } = await metrics.conflictRetries.get();
+    return Object.fromEntries(values.map((v) => [String(v.labels.code), v.value]));
+  };
+  const totalRetries = async () => Object.values(await retries()).reduce((sum, n) => sum + n, 0);
 
   function serviceWith(upsert: jest.Mock, maxWaitMs = 1000) {
-    counter = new RetryCounter();
-    const retry = new ConflictRetry(counter, { maxWaitMs, baseDelayMs: 1, maxDelayMs: 4 });
+    metrics = new Metrics();
+    const retry = new ConflictRetry(metrics, { maxWaitMs, baseDelayMs: 1, maxDelayMs: 4 });
     return new SelectionsService(
       tx as unknown as TransactionRunner,
       retry,
@@ -71,7 +77,7 @@ describe('SelectionsService retry policy', () => {
       const result = await serviceWith(upsert).upsert(7, { timeOfDay: 'morning' });
       expect(result).toMatchObject({ workoutId: 7, timeOfDay: 'morning' });
       expect(upsert).toHaveBeenCalledTimes(2);
-      expect(counter.snapshot()).toEqual({ [code]: 1 });
+      expect(await retries()).toEqual({ [code]: 1 });
     },
   );
 
@@ -87,7 +93,7 @@ describe('SelectionsService retry policy', () => {
       await expect(failure).rejects.toMatchObject({ code: kind });
       // Waits of 2 to 4 ms within a 20 ms budget: at least 5 retries, each counted.
       expect(upsert.mock.calls.length).toBeGreaterThanOrEqual(6);
-      expect(counter.total()).toBe(upsert.mock.calls.length - 1);
+      expect(await totalRetries()).toBe(upsert.mock.calls.length - 1);
     },
   );
 
@@ -95,7 +101,7 @@ describe('SelectionsService retry policy', () => {
     const upsert = jest.fn().mockRejectedValue(driverFailure('22001'));
     await expect(serviceWith(upsert).upsert(7, {})).rejects.toBeInstanceOf(QueryFailedError);
     expect(upsert).toHaveBeenCalledTimes(1);
-    expect(counter.total()).toBe(0);
+    expect(await totalRetries()).toBe(0);
   });
 
   it('reports a workout deleted under the write (foreign key) as not found', async () => {
