@@ -201,9 +201,16 @@ function combine(slices: Figures[]): Figures {
 }
 
 async function benchEngine(engine: Engine, url: string, token: string, rows: Row[]) {
-  const env = { DATABASE_URL: url, NODE_ENV: 'production', LOG_LEVEL: 'info', SECRET_KEY };
+  // As in production: access lines at info, metrics collected (METRICS_TOKEN set).
+  const env = {
+    DATABASE_URL: url,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    SECRET_KEY,
+    METRICS_TOKEN: 'bench-metrics-token',
+  };
   const servers = {
-    app: [...profileFlags(engine), join('dist', 'src', 'main.js')],
+    app: [...profileFlags(engine), ...startArguments()],
     baseline: ['-r', 'ts-node/register/transpile-only', join('bench', 'baseline-server.ts')],
   };
   const started: { server: Row['server']; port: number; child: ReturnType<typeof spawn> }[] = [];
@@ -234,6 +241,16 @@ async function benchEngine(engine: Engine, url: string, token: string, rows: Row
   } finally {
     for (const { child } of started) await stopProcess(child);
   }
+}
+
+/** The app is run as `npm start` runs it: the node arguments of package.json's start script. */
+function startArguments(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [command, ...args] = pkg.scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start is not a node command: ${pkg.scripts.start}`);
+  return args;
 }
 
 function profileFlags(engine: Engine): string[] {
