@@ -19,6 +19,20 @@ export default tseslint.config(
     },
   },
   {
+    // Migrations are frozen history: they carry their own SQL and never follow the app's code.
+    files: ['migrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/src/**', '../src'], message: 'Migrations import nothing from src/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
