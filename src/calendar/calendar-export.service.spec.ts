@@ -1,7 +1,7 @@
 import type { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/configuration';
 import type { TransactionRunner } from '../database/transaction-runner';
-import type { Workout } from '../workouts/workout.entity';
+import type { WorkoutWithSelection } from '../workouts/workout-with-selection';
 import type { WorkoutsRepository } from '../workouts/workouts.repository';
 import { CaldavClient, CaldavEvent, CaldavFailure } from './caldav.client';
 import { CalendarExportService } from './calendar-export.service';
@@ -32,7 +32,12 @@ function setup(failPut: (name: string) => boolean, existing: CaldavEvent[]) {
   };
   const workouts = ['2026-01-15', '2026-01-16'].map(
     (day, i) =>
-      ({ id: i + 1, workoutType: 'Run', originallyPlannedDay: day, selection: null }) as Workout,
+      ({
+        id: i + 1,
+        workoutType: 'Run',
+        originallyPlannedDay: day,
+        selection: null,
+      }) as WorkoutWithSelection,
   );
   const config = {
     get: () => ({

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WorkoutsModule } from '../workouts/workouts.module';
+import { WorkoutsPersistenceModule } from '../workouts/workouts-persistence.module';
 import { CaldavClient } from './caldav.client';
 import { CalendarExportService } from './calendar-export.service';
 import { CalendarFeedTokensRepository } from './calendar-feed-tokens.repository';
@@ -8,7 +8,7 @@ import { CalendarFeedService } from './calendar-feed.service';
 import { CalendarController } from './calendar.controller';
 
 @Module({
-  imports: [WorkoutsModule],
+  imports: [WorkoutsPersistenceModule],
   controllers: [CalendarController],
   providers: [
     CalendarExportService,

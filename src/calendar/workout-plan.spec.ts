@@ -1,13 +1,13 @@
-import type { Workout } from '../workouts/workout.entity';
+import type { WorkoutWithSelection } from '../workouts/workout-with-selection';
 import type { WorkoutSelection } from '../selections/workout-selection.entity';
 import { buildPlanCalendar, eventUid } from './plan-icalendar';
 import { describeWorkout, durationText, planDays } from './workout-plan';
 
 let nextId = 1;
 function workout(
-  fields: Partial<Workout> & { originallyPlannedDay: string },
+  fields: Partial<WorkoutWithSelection> & { originallyPlannedDay: string },
   selection?: Partial<WorkoutSelection> | null,
-): Workout {
+): WorkoutWithSelection {
   return {
     id: nextId++,
     title: 'x',
@@ -24,7 +24,7 @@ function workout(
             workoutLocation: null,
             ...selection,
           } as WorkoutSelection),
-  } as Workout;
+  } as WorkoutWithSelection;
 }
 
 describe('durationText', () => {

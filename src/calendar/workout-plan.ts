@@ -1,4 +1,4 @@
-import type { Workout } from '../workouts/workout.entity';
+import type { WorkoutWithSelection } from '../workouts/workout-with-selection';
 
 /** One calendar day of the plan: the description lines of its workouts, in slot order. */
 export interface PlanDay {
@@ -10,11 +10,11 @@ const SLOTS = ['morning', 'afternoon', 'evening', 'unscheduled'] as const;
 type Slot = (typeof SLOTS)[number];
 
 /** Where the planner shows the workout: the moved-to day if it was moved, else the coach's day. */
-export const displayedDate = (workout: Workout): string =>
+export const displayedDate = (workout: WorkoutWithSelection): string =>
   workout.selection?.currentPlanDay ?? workout.originallyPlannedDay;
 
 /** A workout without a selection row is planned; a selection must say isSelected true. */
-export const isPlanned = (workout: Workout): boolean =>
+export const isPlanned = (workout: WorkoutWithSelection): boolean =>
   !workout.selection || workout.selection.isSelected === true;
 
 function slotOf(timeOfDay: string | null | undefined): Slot {
@@ -35,7 +35,7 @@ export function durationText(hours: number): string {
 }
 
 /** `- Morning run (outdoor), 1 hour 30 minutes` */
-export function describeWorkout(workout: Workout): string {
+export function describeWorkout(workout: WorkoutWithSelection): string {
   const slot = slotOf(workout.selection?.timeOfDay);
   const type = workout.workoutType?.trim().toLowerCase() || 'unknown';
   let line = `- ${slot[0].toUpperCase()}${slot.slice(1)} ${type}`;
@@ -49,8 +49,11 @@ export function describeWorkout(workout: Workout): string {
  * The planned workouts grouped by displayed date (optionally only `start`..`end` inclusive),
  * dates ascending; within a day by slot, then in the given order.
  */
-export function planDays(workouts: Workout[], range?: { start: string; end: string }): PlanDay[] {
-  const byDate = new Map<string, Workout[]>();
+export function planDays(
+  workouts: WorkoutWithSelection[],
+  range?: { start: string; end: string },
+): PlanDay[] {
+  const byDate = new Map<string, WorkoutWithSelection[]>();
   for (const workout of workouts) {
     if (!isPlanned(workout)) continue;
     const date = displayedDate(workout);
@@ -58,7 +61,7 @@ export function planDays(workouts: Workout[], range?: { start: string; end: stri
     byDate.set(date, [...(byDate.get(date) ?? []), workout]);
   }
   return [...byDate.keys()].sort().map((date) => {
-    const day = byDate.get(date) as Workout[];
+    const day = byDate.get(date) as WorkoutWithSelection[];
     const ordered = SLOTS.flatMap((slot) =>
       day.filter((w) => slotOf(w.selection?.timeOfDay) === slot),
     );

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
-import { WorkoutsModule } from '../workouts/workouts.module';
+import { WorkoutsPersistenceModule } from '../workouts/workouts-persistence.module';
 import { SelectionsController } from './selections.controller';
+import { SelectionsRepository } from './selections.repository';
 import { SelectionsService } from './selections.service';
 
 @Module({
-  imports: [WorkoutsModule],
+  imports: [WorkoutsPersistenceModule],
   controllers: [SelectionsController],
-  providers: [SelectionsService],
+  providers: [SelectionsService, SelectionsRepository],
+  exports: [SelectionsRepository],
 })
 export class SelectionsModule {}

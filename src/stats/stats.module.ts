@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { WorkoutsModule } from '../workouts/workouts.module';
+import { WorkoutsPersistenceModule } from '../workouts/workouts-persistence.module';
 import { StatsController } from './stats.controller';
 import { StatsService } from './stats.service';
 
 @Module({
-  imports: [WorkoutsModule],
+  imports: [WorkoutsPersistenceModule],
   controllers: [StatsController],
   providers: [StatsService],
 })

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { WorkoutsModule } from '../workouts/workouts.module';
+import { WorkoutsPersistenceModule } from '../workouts/workouts-persistence.module';
 import { WorkoutImportController } from './workout-import.controller';
 import { WorkoutImportService } from './workout-import.service';
 
 @Module({
-  imports: [WorkoutsModule],
+  imports: [WorkoutsPersistenceModule],
   controllers: [WorkoutImportController],
   providers: [WorkoutImportService],
   exports: [WorkoutImportService],

@@ -1,5 +1,4 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { WorkoutSelection } from '../selections/workout-selection.entity';
 
 /** A planned workout: imported from TrainingPeaks (the coach's plan) or added by the athlete. */
 @Entity('workouts')
@@ -41,7 +40,4 @@ export class Workout {
 
   @Column({ name: 'is_custom', type: 'boolean', default: false })
   isCustom!: boolean;
-
-  /** Filled by queries that join the workout's selection row; not a mapped relation. */
-  selection?: WorkoutSelection | null;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ApiDate, ApiTimestamp, toDateString, toIsoTimestamp } from '../common/dates';
 import { presentSelection, SelectionJson } from '../selections/selection.presenter';
-import type { Workout } from './workout.entity';
+import type { WorkoutWithSelection } from './workout-with-selection';
 
 /** The contract's Workout JSON: dates `YYYY-MM-DD`, timestamps ISO UTC, numbers as numbers. */
 @ApiSchema({ name: 'Workout' })
@@ -63,7 +63,7 @@ export class WorkoutListJson {
 const numberOrNull = (value: number | string | null): number | null =>
   value === null ? null : Number(value);
 
-export function presentWorkout(workout: Workout): WorkoutJson {
+export function presentWorkout(workout: WorkoutWithSelection): WorkoutJson {
   return {
     id: Number(workout.id),
     title: workout.title,

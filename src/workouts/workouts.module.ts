@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { SelectionsRepository } from '../selections/selections.repository';
+import { SelectionsModule } from '../selections/selections.module';
 import { WorkoutsController } from './workouts.controller';
-import { WorkoutsRepository } from './workouts.repository';
+import { WorkoutsPersistenceModule } from './workouts-persistence.module';
 import { WorkoutsService } from './workouts.service';
 
-// The persistence of a workout and of its selection row live together: workout writes may place
-// the selection, and selection writes check the workout.
+/** Workout writes may place the selection: the selections feature lends its repository. */
 @Module({
+  imports: [WorkoutsPersistenceModule, SelectionsModule],
   controllers: [WorkoutsController],
-  providers: [WorkoutsService, WorkoutsRepository, SelectionsRepository],
-  exports: [WorkoutsRepository, SelectionsRepository],
+  providers: [WorkoutsService],
 })
 export class WorkoutsModule {}

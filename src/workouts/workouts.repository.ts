@@ -4,6 +4,7 @@ import { placeholder } from '../database/raw-sql';
 import { toDateString } from '../common/dates';
 import { WorkoutSelection } from '../selections/workout-selection.entity';
 import { Workout } from './workout.entity';
+import type { WorkoutWithSelection } from './workout-with-selection';
 
 // Any constant works; distinct from the migrations' lock.
 const IMPORT_LOCK = 7_061_991;
@@ -41,14 +42,14 @@ export class WorkoutsRepository {
   }
 
   /** All workouts with their selection, by the coach's date then id (a stable order in a day). */
-  findAllWithSelection(manager: EntityManager): Promise<Workout[]> {
+  findAllWithSelection(manager: EntityManager): Promise<WorkoutWithSelection[]> {
     return this.withSelection(manager)
       .orderBy('workout.originally_planned_day', 'ASC')
       .addOrderBy('workout.id', 'ASC')
       .getMany();
   }
 
-  findByIdWithSelection(manager: EntityManager, id: number): Promise<Workout | null> {
+  findByIdWithSelection(manager: EntityManager, id: number): Promise<WorkoutWithSelection | null> {
     return this.withSelection(manager).where('workout.id = :id', { id }).getOne();
   }
 
