@@ -1,22 +1,11 @@
-import 'reflect-metadata';
-import { createInterface } from 'node:readline/promises';
+import { runCommand, terminal } from '../src/cli/cli';
 import { runDedupeCli } from '../src/selections/dedupe/dedupe-cli';
 
-// `npm run dedupe -- --help`; everything but the terminal wiring is in dedupe-cli.ts.
-void runDedupeCli(process.argv.slice(2), process.env, {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-  isInteractive: process.stdin.isTTY === true,
-  ask: async (question) => {
-    const prompt = createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      return await prompt.question(question);
-    } finally {
-      prompt.close();
-    }
-  },
-  now: () => new Date(),
-  workingDirectory: process.env.INIT_CWD ?? process.cwd(),
-}).then((code) => {
-  process.exitCode = code;
-});
+// `npm run dedupe -- --help`. A PostgreSQL dump goes to the directory npm was run from.
+runCommand(() =>
+  runDedupeCli(process.argv.slice(2), process.env, {
+    ...terminal,
+    now: () => new Date(),
+    workingDirectory: process.env.INIT_CWD ?? process.cwd(),
+  }),
+);

@@ -2,7 +2,7 @@ import { spawnSync, SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { CliIo, runDedupeCli } from '../src/selections/dedupe/dedupe-cli';
+import { DedupeIo, runDedupeCli } from '../src/selections/dedupe/dedupe-cli';
 import {
   applyRuleInMemory,
   createLegacyCopy,
@@ -151,7 +151,7 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     const unchanged = await state();
     const questions: string[] = [];
     const lines: string[] = [];
-    const io: CliIo = {
+    const io: DedupeIo = {
       out: (line) => lines.push(line),
       err: (line) => lines.push(line),
       isInteractive: true,

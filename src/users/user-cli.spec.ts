@@ -1,6 +1,7 @@
 import { DomainError } from '../common/domain-error';
 import type { User } from './user.entity';
-import { EXIT, parseUserArgs, runUserCommand, USAGE } from './user-cli';
+import { EXIT } from '../cli/cli';
+import { parseUserArgs, runUserCommand, USAGE } from './user-cli';
 
 describe('user:create arguments', () => {
   it.each([

@@ -1,6 +1,8 @@
+import { CalendarFeedTokensService } from '../calendar/calendar-feed-tokens.service';
+import { cliContext, CliIo, EXIT, ExitCode } from '../cli/cli';
 import { DomainError } from '../common/domain-error';
 import { toIsoTimestamp } from '../common/dates';
-import type { UsersService } from '../users/users.service';
+import { UsersService } from '../users/users.service';
 
 /** What `npm run user:create -- ...` was asked to do. */
 export type UserCommand =
@@ -9,9 +11,6 @@ export type UserCommand =
   | { kind: 'delete'; username: string }
   | { kind: 'list' }
   | { kind: 'feed-token' };
-
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 interface CommandSpec {
   /** The leading flag, or null for the default command. */
@@ -81,16 +80,11 @@ export function parseUserArgs(argv: string[]): UserCommand | { error: string } {
   return spec.build(args);
 }
 
-export interface UserCliIo {
-  out(line: string): void;
-  err(line: string): void;
-}
-
 /** Runs a parsed command; refusals (single user, short password, unknown user) exit 1. */
 export async function runUserCommand(
   command: UserCommand,
   users: Pick<UsersService, 'createFirst' | 'updatePassword' | 'delete' | 'list'>,
-  io: UserCliIo,
+  io: CliIo,
   rotateFeedToken: () => Promise<string> = () =>
     Promise.reject(new Error('feed tokens are not available here')),
 ): Promise<ExitCode> {
@@ -136,5 +130,25 @@ export async function runUserCommand(
     }
     io.err(`Failed: ${(error as Error).message}`);
     return EXIT.failed;
+  }
+}
+
+/**
+ * `npm run user:create -- <username> <password> | --update <username> <password>
+ *   | --delete <username> | --list | --feed-token`
+ */
+export async function userCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const command = parseUserArgs(argv);
+  if ('error' in command) {
+    io.err(`${command.error}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const app = await cliContext();
+  try {
+    return await runUserCommand(command, app.get(UsersService), io, () =>
+      app.get(CalendarFeedTokensService).rotate(),
+    );
+  } finally {
+    await app.close();
   }
 }

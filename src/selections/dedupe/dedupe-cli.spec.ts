@@ -1,4 +1,5 @@
-import { backupStamp, describeTarget, parseDedupeArgs, UsageError } from './dedupe-cli';
+import { backupStamp } from '../../database/backup';
+import { describeTarget, parseDedupeArgs, UsageError } from './dedupe-cli';
 
 describe('parseDedupeArgs', () => {
   it('reads the flags', () => {

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { DataSource, EntityManager } from 'typeorm';
+import { EXIT, ExitCode, InteractiveIo } from '../../cli/cli';
 import { ConfigError, readDatabase } from '../../config/configuration';
 import type { DatabaseTarget } from '../../config/database-url';
+import { backupPostgres, backupSqlite } from '../../database/backup';
 import { buildDataSourceOptions } from '../../database/data-source.options';
 import { TransactionRunner } from '../../database/transaction-runner';
 import {
@@ -16,9 +15,6 @@ import {
   SelectionRow,
   selectionRowsOf,
 } from './selection-dedupe';
-
-/** `npm run dedupe -- [flags]`: exit codes. */
-export const EXIT = { done: 0, refusedOrFailed: 1, usage: 2 } as const;
 
 export const USAGE = `Usage: npm run dedupe -- [--dry-run | --check] [--backup] [--yes]
 
@@ -46,12 +42,7 @@ export interface DedupeOptions {
 }
 
 /** The outside world of the command, replaced in tests. */
-export interface CliIo {
-  out(line: string): void;
-  err(line: string): void;
-  /** True when a person can answer a question on stdin. */
-  isInteractive: boolean;
-  ask(question: string): Promise<string>;
+export interface DedupeIo extends InteractiveIo {
   /** The backup timestamp; a parameter so tests can pin it. */
   now(): Date;
   /** Where a PostgreSQL dump goes: the operator's directory (npm run moves to the project's). */
@@ -94,11 +85,6 @@ export function parseDedupeArgs(argv: string[]): DedupeOptions {
   return options;
 }
 
-/** UTC `YYYYMMDDhhmmss`, the suffix of backup files (the previous backend's format). */
-export function backupStamp(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
 /** Where the command works, for messages: the file, or the URL without its password. */
 export function describeTarget(target: DatabaseTarget): string {
   if (target.engine === 'sqlite') return `SQLite file ${target.path}`;
@@ -111,15 +97,15 @@ export function describeTarget(target: DatabaseTarget): string {
 export async function runDedupeCli(
   argv: string[],
   env: Record<string, string | undefined>,
-  io: CliIo,
-): Promise<number> {
+  io: DedupeIo,
+): Promise<ExitCode> {
   let options: DedupeOptions;
   let target: DatabaseTarget;
   try {
     options = parseDedupeArgs(argv);
     if (options.help) {
       io.out(USAGE);
-      return EXIT.done;
+      return EXIT.ok;
     }
     target = readDatabase(env);
   } catch (error) {
@@ -131,7 +117,7 @@ export async function runDedupeCli(
 
   if (target.engine === 'sqlite' && (target.path === ':memory:' || !existsSync(target.path))) {
     io.err(`dedupe: no database file at ${target.path} (check DATABASE_URL)`);
-    return EXIT.refusedOrFailed;
+    return EXIT.failed;
   }
 
   const base = buildDataSourceOptions(target);
@@ -145,24 +131,24 @@ export async function runDedupeCli(
     await dataSource.initialize();
     if (!(await hasSelectionsTable(dataSource))) {
       io.err(`dedupe: ${describeTarget(target)} has no workout_selections table`);
-      return EXIT.refusedOrFailed;
+      return EXIT.failed;
     }
     if (options.check) return await check(dataSource.manager, io);
     if (options.dryRun) return await dryRun(dataSource, io);
     return await dedupe(dataSource, target, options, io);
   } catch (error) {
     io.err(`dedupe failed: ${(error as Error).message}`);
-    return EXIT.refusedOrFailed;
+    return EXIT.failed;
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
   }
 }
 
-async function check(manager: EntityManager, io: CliIo): Promise<number> {
+async function check(manager: EntityManager, io: DedupeIo): Promise<ExitCode> {
   const rows = await duplicateRows(manager);
   if (rows.length === 0) {
     io.out('OK: no workout has more than one selection row.');
-    return EXIT.done;
+    return EXIT.ok;
   }
   const groups = groupByWorkout(rows);
   for (const [workoutId, group] of groups) {
@@ -172,11 +158,11 @@ async function check(manager: EntityManager, io: CliIo): Promise<number> {
     `DUPLICATES: ${groups.size} workouts have more than one selection row ` +
       `(${rows.length - groups.size} extra rows). Run \`npm run dedupe -- --dry-run\`.`,
   );
-  return EXIT.refusedOrFailed;
+  return EXIT.failed;
 }
 
 /** Applies the rule in a transaction that is rolled back, so the report is exactly what a run does. */
-async function dryRun(dataSource: DataSource, io: CliIo): Promise<number> {
+async function dryRun(dataSource: DataSource, io: DedupeIo): Promise<ExitCode> {
   const queryRunner = dataSource.createQueryRunner();
   await queryRunner.connect();
   let found: SelectionRow[];
@@ -211,19 +197,19 @@ async function dryRun(dataSource: DataSource, io: CliIo): Promise<number> {
     `Dry run: ${totals.workouts} workouts had duplicates; ${totals.rowsDeleted} rows would be ` +
       'deleted. Nothing was changed.',
   );
-  return EXIT.done;
+  return EXIT.ok;
 }
 
 async function dedupe(
   dataSource: DataSource,
   target: DatabaseTarget,
   options: DedupeOptions,
-  io: CliIo,
-): Promise<number> {
+  io: DedupeIo,
+): Promise<ExitCode> {
   const planned = await countDuplicates(dataSource.manager);
   if (planned.workouts === 0) {
     io.out('0 workouts had duplicates; 0 rows deleted');
-    return EXIT.done;
+    return EXIT.ok;
   }
   if (!options.yes) {
     if (!io.isInteractive) {
@@ -231,7 +217,7 @@ async function dedupe(
         'dedupe: refusing to change the database without confirmation: stdin is not a terminal. ' +
           'Re-run with --yes (after --dry-run, and with --backup).',
       );
-      return EXIT.refusedOrFailed;
+      return EXIT.failed;
     }
     const answer = await io.ask(
       `Merge the duplicates of ${planned.workouts} workouts and delete ${planned.rowsDeleted} rows ` +
@@ -239,7 +225,7 @@ async function dedupe(
     );
     if (!/^y(es)?$/i.test(answer.trim())) {
       io.err('Aborted; nothing was changed.');
-      return EXIT.refusedOrFailed;
+      return EXIT.failed;
     }
   }
   if (options.backup) {
@@ -249,7 +235,7 @@ async function dedupe(
         : backupPostgres(target.url, io.now(), io.workingDirectory);
     if ('refused' in backup) {
       io.err(`dedupe: ${backup.refused}`);
-      return EXIT.refusedOrFailed;
+      return EXIT.failed;
     }
     io.out(`Backup written and checked: ${backup.file}`);
   }
@@ -259,68 +245,10 @@ async function dedupe(
   const left = await countDuplicates(dataSource.manager);
   if (left.workouts > 0) {
     io.err(`dedupe: ${left.workouts} workouts still have duplicates (written meanwhile?)`);
-    return EXIT.refusedOrFailed;
+    return EXIT.failed;
   }
   io.out(`${totals.workouts} workouts had duplicates; ${totals.rowsDeleted} rows deleted`);
-  return EXIT.done;
-}
-
-type BackupResult = { file: string } | { refused: string };
-
-/** SQLite's online backup: a consistent copy even while the app has it open in WAL mode. */
-export async function backupSqlite(path: string, now: Date): Promise<BackupResult> {
-  const file = `${path}.bak-${backupStamp(now)}`;
-  if (existsSync(file)) return { refused: `${file} already exists; not overwriting it` };
-  const source = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    await source.backup(file);
-    const copy = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      for (const table of ['workouts', 'workout_selections']) {
-        const count = (sql: Database.Database) =>
-          (sql.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-        if (count(copy) !== count(source)) {
-          return { refused: `backup check failed: ${table} differs in ${file}` };
-        }
-      }
-    } finally {
-      copy.close();
-    }
-  } finally {
-    source.close();
-  }
-  return { file };
-}
-
-export function backupPostgres(url: string, now: Date, directory: string): BackupResult {
-  const parsed = new URL(url);
-  const database = decodeURIComponent(parsed.pathname.slice(1)) || 'postgres';
-  const file = join(directory, `${database}.bak-${backupStamp(now)}.dump`);
-  if (existsSync(file)) return { refused: `${file} already exists; not overwriting it` };
-  // The password goes through the environment, not the command line other users can read.
-  const env = { ...process.env, PGPASSWORD: decodeURIComponent(parsed.password) };
-  parsed.password = '';
-  const dump = spawnSync('pg_dump', ['--format=custom', `--file=${file}`, parsed.toString()], {
-    env,
-    encoding: 'utf8',
-  });
-  if (dump.error && (dump.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    return {
-      refused:
-        'pg_dump is not on PATH, so --backup cannot back up PostgreSQL. Install the PostgreSQL ' +
-        'client tools of your server version (e.g. apt-get install postgresql-client-15), or ' +
-        'back up yourself (pg_dump --format=custom --file=backup.dump "$DATABASE_URL", or your ' +
-        "provider's snapshot) and run again without --backup.",
-    };
-  }
-  if (dump.status !== 0) {
-    return { refused: `pg_dump failed (${dump.status}): ${dump.stderr.trim()}` };
-  }
-  const list = spawnSync('pg_restore', ['--list', file], { encoding: 'utf8' });
-  if (list.status !== 0 || !/TABLE DATA \S+ workout_selections /.test(list.stdout)) {
-    return { refused: `backup check failed: pg_restore --list ${file} does not show the data` };
-  }
-  return { file };
+  return EXIT.ok;
 }
 
 async function hasSelectionsTable(dataSource: DataSource): Promise<boolean> {

@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createInterface } from 'node:readline/promises';
+import { AppModule } from '../app.module';
+
+/** Exit codes of every command of this project. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What a command may do with the terminal: replaced in specs. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** A command that may ask before it changes something. */
+export interface InteractiveIo extends CliIo {
+  /** True when a person can answer a question on stdin. */
+  isInteractive: boolean;
+  ask(question: string): Promise<string>;
+}
+
+export const terminal: InteractiveIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  isInteractive: process.stdin.isTTY === true,
+  ask: async (question) => {
+    const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      return await prompt.question(question);
+    } finally {
+      prompt.close();
+    }
+  },
+};
+
+/**
+ * The entry point of a `scripts/*.ts` command: runs it and exits with its code; an unexpected
+ * failure is one line on stderr and exit 1.
+ */
+export function runCommand(command: () => Promise<ExitCode>): void {
+  command().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`Failed: ${(error as Error)?.message ?? String(error)}`);
+      process.exit(EXIT.failed);
+    },
+  );
+}
+
+/**
+ * The app's own modules without the HTTP server, for command-line tools: same configuration,
+ * same migrations, same services. The tools sign no tokens, so they need no SECRET_KEY.
+ */
+export function cliContext(): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(
+    AppModule.forRoot({
+      SECRET_KEY: process.env.SECRET_KEY || 'the-cli-signs-no-tokens',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    }),
+    { logger: ['error', 'warn'] },
+  );
+}
