@@ -18,3 +18,5 @@ export const SELECTION_COLUMNS: Record<keyof SelectionChanges, string> = {
   workoutLocation: 'workout_location',
   userNotes: 'user_notes',
 };
+
+export const SELECTION_FIELDS = Object.keys(SELECTION_COLUMNS) as (keyof SelectionChanges)[];

@@ -1,22 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../common/domain-error';
+import { pickDefined } from '../common/pick';
 import { ConflictRetry } from '../database/conflict-retry';
 import { isForeignKeyViolation } from '../database/driver-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../workouts/workouts.repository';
 import { UpsertSelectionDto } from './dto/upsert-selection.dto';
-import { SelectionChanges } from './selection-changes';
+import { SELECTION_FIELDS, SelectionChanges } from './selection-changes';
 import { presentSelection, SelectionJson } from './selection.presenter';
 import { SelectionsRepository } from './selections.repository';
 
 /** What a selection request changes: the keys it sent, plus the deselect rule. */
 export function changesFor(body: UpsertSelectionDto): SelectionChanges {
-  const changes: SelectionChanges = {};
-  if (body.isSelected !== undefined) changes.isSelected = body.isSelected;
-  if (body.currentPlanDay !== undefined) changes.currentPlanDay = body.currentPlanDay;
-  if (body.timeOfDay !== undefined) changes.timeOfDay = body.timeOfDay;
-  if (body.workoutLocation !== undefined) changes.workoutLocation = body.workoutLocation;
-  if (body.userNotes !== undefined) changes.userNotes = body.userNotes;
+  const changes: SelectionChanges = pickDefined(body, SELECTION_FIELDS);
   // A workout the athlete no longer plans has no slot, unless this request places it.
   if (body.isSelected === false && body.timeOfDay === undefined) changes.timeOfDay = null;
   return changes;

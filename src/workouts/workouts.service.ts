@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { notFound } from '../common/domain-error';
+import { pickDefined } from '../common/pick';
 import { ConflictRetry } from '../database/conflict-retry';
 import { TransactionRunner } from '../database/transaction-runner';
-import { SelectionChanges } from '../selections/selection-changes';
 import { SelectionsRepository } from '../selections/selections.repository';
 import { CreateWorkoutDto } from './dto/create-workout.dto';
 import { UpdateWorkoutDto } from './dto/update-workout.dto';
@@ -34,20 +34,19 @@ export class WorkoutsService {
   create(dto: CreateWorkoutDto): Promise<WorkoutJson> {
     return this.retry.run({}, () =>
       this.tx.transaction(async (manager) => {
+        // The previous backend's defaults for absent keys.
         const id = await this.workouts.insert(manager, {
-          title: dto.title ?? '',
-          workoutType: dto.workoutType ?? 'Other',
-          workoutDescription: dto.workoutDescription === undefined ? '' : dto.workoutDescription,
-          originallyPlannedDay: dto.originallyPlannedDay,
-          ...numbersOf(dto),
-          coachComments: dto.coachComments ?? null,
+          title: '',
+          workoutType: 'Other',
+          workoutDescription: '',
+          coachComments: null,
+          ...fieldsOf(dto),
           isCustom: dto.isCustom ?? false,
           createdAt: new Date(),
         });
-        const placement: SelectionChanges = {};
-        if (dto.timeOfDay) placement.timeOfDay = dto.timeOfDay;
-        if (dto.workoutLocation) placement.workoutLocation = dto.workoutLocation;
-        if (Object.keys(placement).length > 0) {
+        // Only a real placement makes a selection row (null or absent ones do not).
+        const placement = pickDefined(dto, PLACEMENT);
+        if (Object.values(placement).some(Boolean)) {
           await this.selections.upsertForWorkout(manager, id, placement);
         }
         return this.load(manager, id);
@@ -60,20 +59,8 @@ export class WorkoutsService {
     return this.retry.run({ workoutId: id }, () =>
       this.tx.transaction(async (manager) => {
         if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
-        const fields: WorkoutFields = { ...numbersOf(dto) };
-        if (dto.title !== undefined) fields.title = dto.title;
-        if (dto.workoutType !== undefined) fields.workoutType = dto.workoutType;
-        if (dto.workoutDescription !== undefined)
-          fields.workoutDescription = dto.workoutDescription;
-        if (dto.originallyPlannedDay !== undefined) {
-          fields.originallyPlannedDay = dto.originallyPlannedDay;
-        }
-        if (dto.coachComments !== undefined) fields.coachComments = dto.coachComments;
-        await this.workouts.update(manager, id, fields);
-
-        const placement: SelectionChanges = {};
-        if (dto.timeOfDay !== undefined) placement.timeOfDay = dto.timeOfDay;
-        if (dto.workoutLocation !== undefined) placement.workoutLocation = dto.workoutLocation;
+        await this.workouts.update(manager, id, fieldsOf(dto));
+        const placement = pickDefined(dto, PLACEMENT);
         if (Object.keys(placement).length > 0) {
           await this.selections.upsertForWorkout(manager, id, placement);
         }
@@ -98,14 +85,26 @@ export class WorkoutsService {
   }
 }
 
-/** The numeric fields present in a body, by their column names. */
-function numbersOf(dto: UpdateWorkoutDto): WorkoutFields {
-  const fields: WorkoutFields = {};
-  if (dto.plannedDuration !== undefined) fields.plannedDuration = dto.plannedDuration;
+/** The workout columns a body may set, named as in the body and the entity alike. */
+const WORKOUT_FIELDS = [
+  'title',
+  'workoutType',
+  'workoutDescription',
+  'originallyPlannedDay',
+  'plannedDuration',
+  'coachComments',
+  'tss',
+  'intensityFactor',
+] as const;
+
+/** The selection columns a workout body may set (the placement in the planner). */
+const PLACEMENT = ['timeOfDay', 'workoutLocation'] as const;
+
+/** The workout columns a body sent (the API's plannedDistanceInMeters is plannedDistanceMeters). */
+function fieldsOf(dto: UpdateWorkoutDto): WorkoutFields {
+  const fields: WorkoutFields = pickDefined(dto, WORKOUT_FIELDS);
   if (dto.plannedDistanceInMeters !== undefined) {
     fields.plannedDistanceMeters = dto.plannedDistanceInMeters;
   }
-  if (dto.tss !== undefined) fields.tss = dto.tss;
-  if (dto.intensityFactor !== undefined) fields.intensityFactor = dto.intensityFactor;
   return fields;
 }
