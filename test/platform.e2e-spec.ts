@@ -58,11 +58,16 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
     ];
 
     it.each(files)(
-      'GET /api/%s: 404 when absent, verbatim when present',
+      'GET /api/%s: a configured file that is missing is a 500, one present is served verbatim',
       async (path, file, example, what) => {
         rmSync(join(dir, file), { force: true });
-        const absent = await t.http.get(`/api/${path}`).expect(404);
-        expect(absent.body).toEqual({ error: `${what} file not found` });
+        const missing = await t.http.get(`/api/${path}`).expect(500);
+        expect(missing.body).toEqual({
+          error: 'The server is not configured for this request; the details are in the server log',
+          requestId: missing.headers['x-request-id'],
+        });
+        const line = t.logs().find((l) => l.reqId === missing.body.requestId);
+        expect(JSON.stringify(line?.err)).toContain(`${what} file ${join(dir, file)}`);
         copyFileSync(join(EXAMPLES, example), join(dir, file));
         const res = await t.http.get(`/api/${path}`).expect(200);
         expect(res.body).toEqual(JSON.parse(readFileSync(join(EXAMPLES, example), 'utf8')));
@@ -117,6 +122,22 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
         expect((lines[0].err as { message: string }).message).toContain(join(dir, file));
       },
     );
+
+    it('with no file configured and none at the default path: nothing planned, not an error', async () => {
+      // The defaults are config/*.json of the working directory, where only examples are.
+      const fresh = await startTestApp(engine, {
+        TRI_CLUB_SCHEDULE_FILE: undefined,
+        WEEKLY_TARGETS_FILE: undefined,
+      });
+      try {
+        const targets = await request(server(fresh)).get('/api/weekly-targets').expect(200);
+        expect(targets.body).toEqual([]);
+        const schedule = await fresh.http.get('/api/tri-club-schedule').expect(200);
+        expect(schedule.body).toEqual({ schedule: {} });
+      } finally {
+        await fresh.close();
+      }
+    });
 
     it('serves weekly targets without a token, but not the schedule', async () => {
       copyFileSync(join(EXAMPLES, 'weekly-targets.example.json'), join(dir, 'targets.json'));

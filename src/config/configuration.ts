@@ -23,8 +23,8 @@ export interface AppConfig {
   corsOrigins: string[];
   /** The built frontend to serve at `/`, or null to serve the API only. */
   frontendDir: string | null;
-  triClubScheduleFile: string;
-  weeklyTargetsFile: string;
+  triClubScheduleFile: ConfigFile;
+  weeklyTargetsFile: ConfigFile;
   weather: WeatherConfig;
   caldav: CaldavConfig;
   /** Bearer token of GET /api/metrics; null: the metrics are off (404). */
@@ -39,6 +39,13 @@ export interface AuthConfig {
   loginAttemptsPerMinute: number;
   /** How long a user id, once found, is trusted without asking the database again. */
   userCacheSeconds: number;
+}
+
+/** A JSON file the frontend reads through the API, and whether the operator named it. */
+export interface ConfigFile {
+  path: string;
+  /** False: the default path, which may well not exist (nothing planned, not an error). */
+  configured: boolean;
 }
 
 /** PostgreSQL pool and timeouts; 0 switches a timeout off. */
@@ -248,6 +255,11 @@ export function readAuth(env: Env, nodeEnv: NodeEnv): AuthConfig {
   };
 }
 
+function readConfigFile(env: Env, name: string, fallback: string): ConfigFile {
+  const value = env[name]?.trim();
+  return value ? { path: value, configured: true } : { path: fallback, configured: false };
+}
+
 /** A comma-separated list; blanks dropped. */
 export function readList(env: Env, name: string): string[] {
   return (env[name] ?? '')
@@ -277,8 +289,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     auth: readAuth(env, nodeEnv),
     corsOrigins: readList(env, 'CORS_ORIGINS'),
     frontendDir: env.FRONTEND_DIR?.trim() || null,
-    triClubScheduleFile: env.TRI_CLUB_SCHEDULE_FILE?.trim() || 'config/tri-club-schedule.json',
-    weeklyTargetsFile: env.WEEKLY_TARGETS_FILE?.trim() || 'config/weekly-targets.json',
+    triClubScheduleFile: readConfigFile(
+      env,
+      'TRI_CLUB_SCHEDULE_FILE',
+      'config/tri-club-schedule.json',
+    ),
+    weeklyTargetsFile: readConfigFile(env, 'WEEKLY_TARGETS_FILE', 'config/weekly-targets.json'),
     weather: readWeather(env),
     caldav: readCaldav(env),
     // Kept verbatim, like a password.

@@ -83,7 +83,8 @@ const DURATION: SchemaObject = {
 
 export const TRI_CLUB_SCHEDULE_SCHEMA: SchemaObject = {
   type: 'object',
-  required: ['effective_date', 'schedule'],
+  required: ['schedule'],
+  description: 'The file as it is; `{"schedule": {}}` when none is configured or there',
   properties: {
     effective_date: DATE,
     schedule: {

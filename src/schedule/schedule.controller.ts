@@ -5,10 +5,9 @@ import { ApiErrors, ErrorStatus } from '../common/openapi';
 import { TRI_CLUB_SCHEDULE_SCHEMA, WEEKLY_TARGETS_SCHEMA } from './schedule-files';
 import { ScheduleService } from './schedule.service';
 
-const FILE_MISSING: [ErrorStatus, string] = [404, 'The file is not there'];
 const FILE_INVALID: [ErrorStatus, string] = [
   500,
-  'The file is unreadable or invalid (the log says why)',
+  'The configured file is missing, unreadable or invalid (the log says why)',
 ];
 
 @ApiTags('schedule')
@@ -19,7 +18,7 @@ export class ScheduleController {
   @Get('tri-club-schedule')
   @ApiOperation({ summary: 'The tri club schedule file (TRI_CLUB_SCHEDULE_FILE), as it is' })
   @ApiOkResponse({ schema: TRI_CLUB_SCHEDULE_SCHEMA })
-  @ApiErrors(FILE_MISSING, FILE_INVALID)
+  @ApiErrors(FILE_INVALID)
   triClubSchedule() {
     return this.schedule.triClubSchedule();
   }
@@ -27,9 +26,11 @@ export class ScheduleController {
   /** Public: the frontend fetches it with a bare fetch(), without the token. */
   @Public()
   @Get('weekly-targets')
-  @ApiOperation({ summary: 'The weekly targets file (WEEKLY_TARGETS_FILE), as it is' })
+  @ApiOperation({
+    summary: 'The weekly targets file (WEEKLY_TARGETS_FILE), as it is; `[]` when there is none',
+  })
   @ApiOkResponse({ schema: WEEKLY_TARGETS_SCHEMA })
-  @ApiErrors(FILE_MISSING, FILE_INVALID)
+  @ApiErrors(FILE_INVALID)
   weeklyTargets() {
     return this.schedule.weeklyTargets();
   }

@@ -1,55 +1,96 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { DomainError, notFound } from '../common/domain-error';
-import type { AppConfig } from '../config/configuration';
+import { resolve } from 'node:path';
+import { DomainError } from '../common/domain-error';
+import type { AppConfig, ConfigFile } from '../config/configuration';
 import { triClubScheduleProblem, weeklyTargetsProblem } from './schedule-files';
 
-/** Serves the config files as they are on disk, read (and checked) on every request. */
+interface ServedFile {
+  what: string;
+  variable: string;
+  file: ConfigFile;
+  /** What the frontend shows as "nothing planned", when no file is configured or there. */
+  nothing: unknown;
+  problemOf: (content: unknown) => string | null;
+}
+
+/**
+ * Serves the config files as they are on disk, read (and checked) on every request. With no
+ * file configured and none at the default path, the answer is "nothing planned": a new
+ * installation has done nothing wrong. A file the operator named must be there and valid.
+ */
 @Injectable()
-export class ScheduleService {
-  constructor(private readonly config: ConfigService<AppConfig, true>) {}
+export class ScheduleService implements OnModuleInit {
+  private readonly logger = new Logger(ScheduleService.name);
+  private readonly triClub: ServedFile;
+  private readonly targets: ServedFile;
+
+  constructor(config: ConfigService<AppConfig, true>) {
+    this.triClub = {
+      what: 'Tri club schedule',
+      variable: 'TRI_CLUB_SCHEDULE_FILE',
+      file: config.get('triClubScheduleFile', { infer: true }),
+      nothing: { schedule: {} },
+      problemOf: triClubScheduleProblem,
+    };
+    this.targets = {
+      what: 'Weekly targets',
+      variable: 'WEEKLY_TARGETS_FILE',
+      file: config.get('weeklyTargetsFile', { infer: true }),
+      nothing: [],
+      problemOf: weeklyTargetsProblem,
+    };
+  }
+
+  /** Says once which file each endpoint serves, or that there is none. */
+  onModuleInit(): void {
+    for (const { what, variable, file } of [this.triClub, this.targets]) {
+      const path = resolve(file.path);
+      if (file.configured) this.logger.log(`${what}: ${path} (${variable})`);
+      else if (existsSync(path)) this.logger.log(`${what}: ${path} (the default)`);
+      else {
+        this.logger.log(
+          `${what}: no file (${variable} unset, none at ${path}): the planner shows none`,
+        );
+      }
+    }
+  }
 
   triClubSchedule(): Promise<unknown> {
-    return this.load(
-      'Tri club schedule file',
-      this.config.get('triClubScheduleFile', { infer: true }),
-      triClubScheduleProblem,
-    );
+    return this.load(this.triClub);
   }
 
   weeklyTargets(): Promise<unknown> {
-    return this.load(
-      'Weekly targets file',
-      this.config.get('weeklyTargetsFile', { infer: true }),
-      weeklyTargetsProblem,
-    );
+    return this.load(this.targets);
   }
 
-  private async load(
-    what: string,
-    path: string,
-    problemOf: (content: unknown) => string | null,
-  ): Promise<unknown> {
+  private async load({ what, variable, file, nothing, problemOf }: ServedFile): Promise<unknown> {
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readFile(file.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(what);
-      throw this.misconfigured(`${what} ${path} cannot be read: ${(error as Error).message}`);
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      if (missing && !file.configured) return nothing;
+      throw this.misconfigured(
+        `${what} file ${file.path} (${variable}) cannot be read: ${(error as Error).message}`,
+      );
     }
     let content: unknown;
     try {
       content = JSON.parse(text);
     } catch (error) {
-      throw this.misconfigured(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+      throw this.misconfigured(
+        `${what} file ${file.path} is not valid JSON: ${(error as Error).message}`,
+      );
     }
     const problem = problemOf(content);
-    if (problem) throw this.misconfigured(`${what} ${path} is invalid: ${problem}`);
+    if (problem) throw this.misconfigured(`${what} file ${file.path} is invalid: ${problem}`);
     return content;
   }
 
-  /** A 500 with this message; the exception filter writes it to the log too. */
+  /** A 500 with a generic answer; this message goes to the request's log line. */
   private misconfigured(message: string): DomainError {
     return new DomainError('MISCONFIGURED', message);
   }
