@@ -1,5 +1,5 @@
 import { spawnSync, SpawnSyncOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { DedupeIo, runDedupeCli } from '../src/selections/dedupe/dedupe-cli';
@@ -62,6 +62,7 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
   };
 
   beforeAll(async () => {
+    mkdirSync(TEST_TMP, { recursive: true });
     workDir = mkdtempSync(join(TEST_TMP, 'dedupe-'));
     db = await createLegacyCopy(engine);
     const ds = await openDataSource(db);

@@ -40,13 +40,24 @@ export const terminal: InteractiveIo = {
  * failure is one line on stderr and exit 1.
  */
 export function runCommand(command: () => Promise<ExitCode>): void {
-  command().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`Failed: ${(error as Error)?.message ?? String(error)}`);
-      process.exit(EXIT.failed);
-    },
-  );
+  command().then(exitAfterOutput, (error: unknown) => {
+    console.error(`Failed: ${(error as Error)?.message ?? String(error)}`);
+    exitAfterOutput(EXIT.failed);
+  });
+}
+
+/**
+ * `process.exit` drops what is still queued for a pipe (a long `--dry-run` piped into `less` or
+ * read by a parent process lost its end); an empty write's callback runs once all before it left.
+ */
+function exitAfterOutput(code: ExitCode): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }
 
 /**
