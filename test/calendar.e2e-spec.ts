@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiDocument } from './support/openapi';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
-import { Radicale, StoredEvent } from './support/radicale';
+import { describeWithRadicale, Radicale, StoredEvent } from './support/radicale';
 import { freePort } from './support/server-process';
 
 const CALENDAR = 'training';
@@ -15,7 +15,7 @@ const field = (ics: string, name: string) =>
   new RegExp(`^${name}[;:](.*)$`, 'm').exec(unfold(ics).replace(/\r/g, ''))?.[1] ?? null;
 const byStart = (events: StoredEvent[]) => events.map((e) => field(e.data, 'DTSTART')).sort();
 
-describe('calendar export against a real Radicale', () => {
+describeWithRadicale('calendar export against a real Radicale', () => {
   let radicale: Radicale;
 
   beforeAll(async () => {
