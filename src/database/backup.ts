@@ -1,71 +1,174 @@
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { rename, rm, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 
 /**
- * Copies of the database, checked before they are trusted: used by `npm run dedupe -- --backup`.
+ * Copies of the database, checked before they are trusted. A copy is written under a temporary
+ * name and renamed only once checked, so a file under its final name is always a whole backup.
+ * Used by `npm run backup`, the server's scheduled backups, `npm run restore` (the checks) and
+ * `npm run dedupe -- --backup`.
  */
 
-export type BackupResult = { file: string } | { refused: string };
+/** A backup could not be made or is not trustworthy; the message says why, for an operator. */
+export class BackupError extends Error {}
 
-/** UTC `YYYYMMDDhhmmss`, the suffix of backup files (the previous backend's format). */
+/** A PostgreSQL client tool (pg_dump, pg_restore) is not on PATH. */
+export class MissingToolError extends BackupError {
+  constructor(readonly tool: string) {
+    super(
+      `${tool} is not installed (not on PATH). Install the PostgreSQL client tools of your ` +
+        `server's major version, e.g. apt-get install postgresql-client-15.`,
+    );
+  }
+}
+
+export interface SqliteCheck {
+  /** `PRAGMA integrity_check`'s answer: ['ok'] for a sound file. */
+  integrity: string[];
+  /** Rows per table. */
+  tables: Record<string, number>;
+}
+
+export interface BackupCopy {
+  file: string;
+  bytes: number;
+  /** SQLite: the copy's integrity and row counts. */
+  check?: SqliteCheck;
+}
+
+/** UTC `YYYYMMDDhhmmss`, the suffix of the dedupe script's backups (the previous backend's). */
 export function backupStamp(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-/** SQLite's online backup: a consistent copy even while the app has it open in WAL mode. */
-export async function backupSqlite(path: string, now: Date): Promise<BackupResult> {
-  const file = `${path}.bak-${backupStamp(now)}`;
-  if (existsSync(file)) return { refused: `${file} already exists; not overwriting it` };
-  const source = new Database(path, { readonly: true, fileMustExist: true });
+/**
+ * Opens a SQLite file read-only and checks it: integrity and row counts of every table. Throws
+ * BackupError when the file is not a SQLite database or has no `workout_selections` table.
+ */
+export function checkSqliteFile(file: string): SqliteCheck {
+  let db: Database.Database;
   try {
-    await source.backup(file);
-    const copy = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      for (const table of ['workouts', 'workout_selections']) {
-        const count = (sql: Database.Database) =>
-          (sql.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-        if (count(copy) !== count(source)) {
-          return { refused: `backup check failed: ${table} differs in ${file}` };
-        }
-      }
-    } finally {
-      copy.close();
-    }
-  } finally {
-    source.close();
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new BackupError(`${file} cannot be opened: ${(error as Error).message}`);
   }
-  return { file };
+  try {
+    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
+      (row) => row.integrity_check,
+    );
+    const names = (
+      db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .all() as { name: string }[]
+    ).map((row) => row.name);
+    const tables: Record<string, number> = {};
+    for (const name of names) {
+      const row = db.prepare(`SELECT COUNT(*) AS n FROM "${name.replace(/"/g, '""')}"`).get();
+      tables[name] = (row as { n: number }).n;
+    }
+    if (!('workout_selections' in tables)) {
+      throw new BackupError(`${file} is not a workout planner database (no workout_selections)`);
+    }
+    return { integrity, tables };
+  } catch (error) {
+    if (error instanceof BackupError) throw error;
+    // SQLITE_NOTADB, SQLITE_CORRUPT: a damaged or foreign file.
+    throw new BackupError(`${file} is not a sound SQLite database: ${(error as Error).message}`);
+  } finally {
+    db.close();
+  }
 }
 
-export function backupPostgres(url: string, now: Date, directory: string): BackupResult {
-  const parsed = new URL(url);
-  const database = decodeURIComponent(parsed.pathname.slice(1)) || 'postgres';
-  const file = join(directory, `${database}.bak-${backupStamp(now)}.dump`);
-  if (existsSync(file)) return { refused: `${file} already exists; not overwriting it` };
-  // The password goes through the environment, not the command line other users can read.
-  const env = { ...process.env, PGPASSWORD: decodeURIComponent(parsed.password) };
-  parsed.password = '';
-  const dump = spawnSync('pg_dump', ['--format=custom', `--file=${file}`, parsed.toString()], {
-    env,
-    encoding: 'utf8',
+/** Renames `partial` to `file` once `check` accepts it; removes it otherwise. */
+async function publish<T>(partial: string, file: string, check: () => Promise<T>): Promise<T> {
+  try {
+    const result = await check();
+    await rename(partial, file);
+    return result;
+  } finally {
+    await rm(partial, { force: true });
+  }
+}
+
+/**
+ * SQLite's online backup API (better-sqlite3): a consistent copy while the app keeps writing.
+ * All pages go in one step after the first: a write by another connection between steps would
+ * restart the copy, and under steady writes a stepwise copy might never end.
+ */
+export async function copySqlite(source: string, file: string): Promise<BackupCopy> {
+  if (existsSync(file)) throw new BackupError(`${file} already exists; not overwriting it`);
+  const partial = `${file}.partial`;
+  return publish(partial, file, async () => {
+    let db: Database.Database;
+    try {
+      db = new Database(source, { readonly: true, fileMustExist: true });
+    } catch (error) {
+      throw new BackupError(`${source} cannot be opened: ${(error as Error).message}`);
+    }
+    try {
+      await db.backup(partial, { progress: ({ totalPages }) => totalPages });
+    } finally {
+      db.close();
+    }
+    const check = checkSqliteFile(partial);
+    if (check.integrity.join() !== 'ok') {
+      throw new BackupError(`the copy failed its integrity check: ${check.integrity.join('; ')}`);
+    }
+    return { file, bytes: (await stat(partial)).size, check };
   });
-  if (dump.error && (dump.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    return {
-      refused:
-        'pg_dump is not on PATH, so --backup cannot back up PostgreSQL. Install the PostgreSQL ' +
-        'client tools of your server version (e.g. apt-get install postgresql-client-15), or ' +
-        'back up yourself (pg_dump --format=custom --file=backup.dump "$DATABASE_URL", or your ' +
-        "provider's snapshot) and run again without --backup.",
-    };
+}
+
+const run = promisify(execFile);
+
+/** Runs a PostgreSQL client tool; the URL's password goes through the environment. */
+async function pgTool(tool: string, args: string[], url?: string): Promise<string> {
+  const env = { ...process.env };
+  if (url) {
+    const parsed = new URL(url);
+    if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
+    parsed.password = '';
+    args = [...args, parsed.toString()];
   }
-  if (dump.status !== 0) {
-    return { refused: `pg_dump failed (${dump.status}): ${dump.stderr.trim()}` };
+  try {
+    const { stdout } = await run(tool, args, { env, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException & { stderr?: string; code?: unknown };
+    if (failure.code === 'ENOENT') throw new MissingToolError(tool);
+    const detail = failure.stderr?.trim() || failure.message;
+    throw new BackupError(`${tool} failed: ${detail}`);
   }
-  const list = spawnSync('pg_restore', ['--list', file], { encoding: 'utf8' });
-  if (list.status !== 0 || !/TABLE DATA \S+ workout_selections /.test(list.stdout)) {
-    return { refused: `backup check failed: pg_restore --list ${file} does not show the data` };
+}
+
+/** `pg_restore --list`: the dump is readable and holds the selections' data. */
+export async function checkPostgresDump(file: string): Promise<string> {
+  const listing = await pgTool('pg_restore', ['--list', file]);
+  if (!/TABLE DATA \S+ workout_selections /.test(listing)) {
+    throw new BackupError(`${file} is not a workout planner dump (no workout_selections data)`);
   }
-  return { file };
+  return listing;
+}
+
+/** `pg_dump --format=custom`, checked with `pg_restore --list`. */
+export async function dumpPostgres(url: string, file: string): Promise<BackupCopy> {
+  if (existsSync(file)) throw new BackupError(`${file} already exists; not overwriting it`);
+  const partial = `${file}.partial`;
+  return publish(partial, file, async () => {
+    await pgTool('pg_dump', ['--format=custom', `--file=${partial}`], url);
+    await checkPostgresDump(partial);
+    return { file, bytes: (await stat(partial)).size };
+  });
+}
+
+/** `pg_restore --clean --if-exists --single-transaction`: all of the dump or nothing. */
+export async function restorePostgres(url: string, file: string): Promise<void> {
+  await pgTool(
+    'pg_restore',
+    ['--clean', '--if-exists', '--single-transaction', '--no-owner', '--exit-on-error', file, '-d'],
+    url,
+  );
 }

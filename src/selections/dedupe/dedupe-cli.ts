@@ -1,10 +1,18 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource, EntityManager } from 'typeorm';
 import { EXIT, ExitCode, InteractiveIo } from '../../cli/cli';
 import { ConfigError, readDatabase } from '../../config/configuration';
 import type { DatabaseTarget } from '../../config/database-url';
-import { backupPostgres, backupSqlite } from '../../database/backup';
+import {
+  backupStamp,
+  BackupError,
+  checkSqliteFile,
+  copySqlite,
+  dumpPostgres,
+  MissingToolError,
+} from '../../database/backup';
 import { buildDataSourceOptions } from '../../database/data-source.options';
 import { TransactionRunner } from '../../database/transaction-runner';
 import {
@@ -229,15 +237,13 @@ async function dedupe(
     }
   }
   if (options.backup) {
-    const backup =
-      target.engine === 'sqlite'
-        ? await backupSqlite(target.path, io.now())
-        : backupPostgres(target.url, io.now(), io.workingDirectory);
-    if ('refused' in backup) {
-      io.err(`dedupe: ${backup.refused}`);
+    try {
+      io.out(`Backup written and checked: ${await backupFirst(target, io)}`);
+    } catch (error) {
+      if (!(error instanceof BackupError)) throw error;
+      io.err(`dedupe: ${refusal(error)}`);
       return EXIT.failed;
     }
-    io.out(`Backup written and checked: ${backup.file}`);
   }
   // The app's transaction runner: on SQLite BEGIN IMMEDIATE, so a running app makes us wait
   // (busy timeout) instead of failing halfway.
@@ -249,6 +255,38 @@ async function dedupe(
   }
   io.out(`${totals.workouts} workouts had duplicates; ${totals.rowsDeleted} rows deleted`);
   return EXIT.ok;
+}
+
+/**
+ * The copy `--backup` makes, named as the previous backend's: `<file>.bak-<stamp>` beside a SQLite
+ * file, `<database>.bak-<stamp>.dump` where the command was run for PostgreSQL.
+ */
+async function backupFirst(target: DatabaseTarget, io: DedupeIo): Promise<string> {
+  const stamp = backupStamp(io.now());
+  if (target.engine === 'sqlite') {
+    const copy = await copySqlite(target.path, `${target.path}.bak-${stamp}`);
+    // Nothing may write during a dedupe: the copy has the rows the database has.
+    const source = checkSqliteFile(target.path);
+    for (const table of ['workouts', 'workout_selections']) {
+      if (copy.check?.tables[table] !== source.tables[table]) {
+        throw new BackupError(`backup check failed: ${table} differs in ${copy.file}`);
+      }
+    }
+    return copy.file;
+  }
+  const database = decodeURIComponent(new URL(target.url).pathname.slice(1)) || 'postgres';
+  const file = join(io.workingDirectory, `${database}.bak-${stamp}.dump`);
+  return (await dumpPostgres(target.url, file)).file;
+}
+
+function refusal(error: BackupError): string {
+  if (!(error instanceof MissingToolError)) return error.message;
+  return (
+    `${error.tool} is not on PATH, so --backup cannot back up PostgreSQL. Install the PostgreSQL ` +
+    'client tools of your server version (e.g. apt-get install postgresql-client-15), or back up ' +
+    'yourself (pg_dump --format=custom --file=backup.dump "$DATABASE_URL", or your provider\'s ' +
+    'snapshot) and run again without --backup.'
+  );
 }
 
 async function hasSelectionsTable(dataSource: DataSource): Promise<boolean> {
