@@ -4,6 +4,7 @@ import { ServeStaticModule } from '@nestjs/serve-static';
 import { resolve } from 'node:path';
 import { CalendarModule } from './calendar/calendar.module';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { BackupModule } from './backup/backup.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { LoggingModule } from './common/logging.module';
@@ -67,6 +68,7 @@ export class AppModule {
         }),
         WeatherModule,
         CalendarModule,
+        BackupModule,
       ],
       providers: [
         RouteTable,

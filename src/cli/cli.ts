@@ -36,6 +36,27 @@ export const terminal: InteractiveIo = {
 };
 
 /**
+ * Asks before a command changes the database: yes with `--yes`, or a `y` typed on a terminal.
+ * Without a terminal it refuses instead of waiting for an answer that never comes.
+ */
+export async function confirm(
+  io: InteractiveIo,
+  ask: { command: string; yes: boolean; question: string; rerun: string },
+): Promise<boolean> {
+  if (ask.yes) return true;
+  if (!io.isInteractive) {
+    io.err(
+      `${ask.command}: refusing to change the database without confirmation: stdin is not a ` +
+        `terminal. ${ask.rerun}`,
+    );
+    return false;
+  }
+  if (/^y(es)?$/i.test((await io.ask(`${ask.question} (y/N) `)).trim())) return true;
+  io.err('Aborted; nothing was changed.');
+  return false;
+}
+
+/**
  * The entry point of a `scripts/*.ts` command: runs it and exits with its code; an unexpected
  * failure is one line on stderr and exit 1.
  */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { DatabaseTarget, DEFAULT_DATABASE_URL, parseDatabaseUrl } from './database-url';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -29,6 +30,17 @@ export interface AppConfig {
   caldav: CaldavConfig;
   /** Bearer token of GET /api/metrics; null: the metrics are off (404). */
   metricsToken: string | null;
+  backup: BackupConfig;
+}
+
+/** Where backups go and how often the server takes one. */
+export interface BackupConfig {
+  /** Absolute path of the backup folder. */
+  dir: string;
+  /** Hours between scheduled backups (fractions allowed); 0: none. */
+  intervalHours: number;
+  /** How many backups to keep; the oldest of this tool's files go first. */
+  keep: number;
 }
 
 export interface AuthConfig {
@@ -201,6 +213,16 @@ export function readDatabase(env: Env): DatabaseTarget {
   }
 }
 
+/** Scheduled backups: on by default for a SQLite file (a day apart), off for PostgreSQL. */
+export function readBackup(env: Env, database: DatabaseTarget): BackupConfig {
+  const fileDefault = database.engine === 'sqlite' && database.path !== ':memory:';
+  return {
+    dir: resolve(env.BACKUP_DIR?.trim() || 'data/backups'),
+    intervalHours: readNumber(env, 'BACKUP_INTERVAL_HOURS', fileDefault ? 24 : 0, 0, 24 * 366),
+    keep: readInt(env, 'BACKUP_KEEP', 7, 1, 10_000),
+  };
+}
+
 export function readPoolLimits(env: Env): PoolLimits {
   const statementTimeoutMs = readInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000);
   const queryTimeoutMs = readInt(env, 'DATABASE_QUERY_TIMEOUT_MS', 15_000, 0, 3_600_000);
@@ -276,12 +298,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ['development', 'production', 'test'],
     'development',
   );
+  const database = readDatabase(env);
   return {
     nodeEnv,
     host: env.HOST?.trim() || '0.0.0.0',
     port: readInt(env, 'PORT', 5000, 1, 65535),
     logLevel: readEnum<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    database: readDatabase(env),
+    database,
     databasePool: readPoolLimits(env),
     migrationsRun: readBool(env, 'MIGRATIONS_RUN', true),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
@@ -299,5 +322,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     caldav: readCaldav(env),
     // Kept verbatim, like a password.
     metricsToken: env.METRICS_TOKEN || null,
+    backup: readBackup(env, database),
   };
 }

@@ -30,3 +30,11 @@ export function parseDatabaseUrl(raw: string = DEFAULT_DATABASE_URL): DatabaseTa
     'DATABASE_URL: must start with sqlite:, postgres:// or postgresql:// (got an unsupported scheme)',
   );
 }
+
+/** Where the command works, for messages: the file, or the URL without its password. */
+export function describeTarget(target: DatabaseTarget): string {
+  if (target.engine === 'sqlite') return `SQLite file ${target.path}`;
+  const url = new URL(target.url);
+  if (url.password) url.password = '***';
+  return `PostgreSQL ${url.toString()}`;
+}

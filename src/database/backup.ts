@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 
 /**
@@ -45,7 +46,7 @@ export function backupStamp(date: Date): string {
 
 /**
  * Opens a SQLite file read-only and checks it: integrity and row counts of every table. Throws
- * BackupError when the file is not a SQLite database or has no `workout_selections` table.
+ * BackupError when the file is not a sound SQLite database or has no `workout_selections` table.
  */
 export function checkSqliteFile(file: string): SqliteCheck {
   let db: Database.Database;
@@ -58,6 +59,9 @@ export function checkSqliteFile(file: string): SqliteCheck {
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
       (row) => row.integrity_check,
     );
+    if (integrity.join() !== 'ok') {
+      throw new BackupError(`${file} failed its integrity check: ${integrity.join('; ')}`);
+    }
     const names = (
       db
         .prepare(
@@ -114,10 +118,15 @@ export async function copySqlite(source: string, file: string): Promise<BackupCo
     } finally {
       db.close();
     }
-    const check = checkSqliteFile(partial);
-    if (check.integrity.join() !== 'ok') {
-      throw new BackupError(`the copy failed its integrity check: ${check.integrity.join('; ')}`);
+    // The copy inherits WAL mode, and every reader of a WAL file leaves -wal and -shm beside it:
+    // a backup is one self-contained file (the server turns WAL on again after a restore).
+    const copy = new Database(partial, { fileMustExist: true });
+    try {
+      copy.pragma('journal_mode = DELETE');
+    } finally {
+      copy.close();
     }
+    const check = checkSqliteFile(partial);
     return { file, bytes: (await stat(partial)).size, check };
   });
 }
@@ -171,4 +180,66 @@ export async function restorePostgres(url: string, file: string): Promise<void> 
     ['--clean', '--if-exists', '--single-transaction', '--no-owner', '--exit-on-error', file, '-d'],
     url,
   );
+}
+
+/**
+ * Holds a SQLite file for the caller alone, or says who has it. Leaving WAL mode needs every
+ * other connection closed (SQLite answers SQLITE_BUSY otherwise), across processes and
+ * containers, and a crashed server holds nothing: so it is the test of "a server has it open".
+ * The exclusive lock then keeps a starting server out until `release`.
+ */
+export function holdSqliteAlone(path: string): { release(): void } {
+  const db = new Database(path, { fileMustExist: true, timeout: 0 });
+  try {
+    db.pragma('journal_mode = DELETE');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new BackupError(
+        `${path} is in use by a running server (or another tool). Stop it first; nothing was replaced.`,
+      );
+    }
+    throw error;
+  }
+  return {
+    release: () => {
+      db.exec('ROLLBACK');
+      db.close();
+    },
+  };
+}
+
+/**
+ * Replaces a SQLite file with a checked backup, atomically: the backup is copied beside the
+ * database, flushed, then renamed over it, so a crash leaves the old file or the new one. The
+ * current file stays as `keepAs` (a hard link, or a copy where links are not supported).
+ */
+export async function replaceSqliteFile(
+  path: string,
+  backup: string,
+  keepAs: string | null,
+): Promise<void> {
+  const incoming = `${path}.restoring`;
+  await copyFile(backup, incoming);
+  await flush(incoming);
+  try {
+    if (keepAs) await link(path, keepAs).catch(() => copyFile(path, keepAs));
+    // The backup was taken in WAL mode: a WAL left by the old file must not be replayed on it.
+    for (const leftover of [`${path}-wal`, `${path}-shm`]) await rm(leftover, { force: true });
+    await rename(incoming, path);
+    await flush(dirname(path));
+  } finally {
+    await rm(incoming, { force: true });
+  }
+}
+
+async function flush(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }

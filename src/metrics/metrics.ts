@@ -71,6 +71,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** backup_last_success_timestamp_seconds: the newest backup in the folder, when scraped. */
+  watchBackups(newest: () => Date | null): void {
+    new Gauge({
+      name: 'backup_last_success_timestamp_seconds',
+      help: 'When the newest backup in BACKUP_DIR was taken (Unix time; 0: none yet)',
+      registers: [this.registry],
+      collect() {
+        this.set((newest()?.getTime() ?? 0) / 1000);
+      },
+    });
+  }
+
   // http_request_duration_seconds children by label values: a Map lookup per request instead
   // of prom-client hashing the labels each time.
   private readonly durations = new Map<string, { observe(seconds: number): void }>();

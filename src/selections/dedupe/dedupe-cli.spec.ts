@@ -1,5 +1,6 @@
 import { backupStamp } from '../../database/backup';
-import { describeTarget, parseDedupeArgs, UsageError } from './dedupe-cli';
+import { describeTarget } from '../../config/database-url';
+import { parseDedupeArgs, UsageError } from './dedupe-cli';
 
 describe('parseDedupeArgs', () => {
   it('reads the flags', () => {

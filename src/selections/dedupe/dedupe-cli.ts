@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource, EntityManager } from 'typeorm';
-import { EXIT, ExitCode, InteractiveIo } from '../../cli/cli';
+import { confirm, EXIT, ExitCode, InteractiveIo } from '../../cli/cli';
 import { ConfigError, readDatabase } from '../../config/configuration';
-import type { DatabaseTarget } from '../../config/database-url';
+import { DatabaseTarget, describeTarget } from '../../config/database-url';
 import {
   backupStamp,
   BackupError,
@@ -91,14 +91,6 @@ export function parseDedupeArgs(argv: string[]): DedupeOptions {
     throw new UsageError('--dry-run changes nothing, so there is nothing to back up for');
   }
   return options;
-}
-
-/** Where the command works, for messages: the file, or the URL without its password. */
-export function describeTarget(target: DatabaseTarget): string {
-  if (target.engine === 'sqlite') return `SQLite file ${target.path}`;
-  const url = new URL(target.url);
-  if (url.password) url.password = '***';
-  return `PostgreSQL ${url.toString()}`;
 }
 
 /** Runs the command; returns the exit code. Never throws. */
@@ -219,23 +211,15 @@ async function dedupe(
     io.out('0 workouts had duplicates; 0 rows deleted');
     return EXIT.ok;
   }
-  if (!options.yes) {
-    if (!io.isInteractive) {
-      io.err(
-        'dedupe: refusing to change the database without confirmation: stdin is not a terminal. ' +
-          'Re-run with --yes (after --dry-run, and with --backup).',
-      );
-      return EXIT.failed;
-    }
-    const answer = await io.ask(
-      `Merge the duplicates of ${planned.workouts} workouts and delete ${planned.rowsDeleted} rows ` +
-        `in ${describeTarget(target)}? (y/N) `,
-    );
-    if (!/^y(es)?$/i.test(answer.trim())) {
-      io.err('Aborted; nothing was changed.');
-      return EXIT.failed;
-    }
-  }
+  const confirmed = await confirm(io, {
+    command: 'dedupe',
+    yes: options.yes,
+    question:
+      `Merge the duplicates of ${planned.workouts} workouts and delete ${planned.rowsDeleted} ` +
+      `rows in ${describeTarget(target)}?`,
+    rerun: 'Re-run with --yes (after --dry-run, and with --backup).',
+  });
+  if (!confirmed) return EXIT.failed;
   if (options.backup) {
     try {
       io.out(`Backup written and checked: ${await backupFirst(target, io)}`);
