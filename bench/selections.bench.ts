@@ -208,6 +208,8 @@ async function benchEngine(engine: Engine, url: string, token: string, rows: Row
     LOG_LEVEL: 'info',
     SECRET_KEY,
     METRICS_TOKEN: 'bench-metrics-token',
+    // The scheduled backup would copy the bench's database into the working tree at start.
+    BACKUP_INTERVAL_HOURS: '0',
   };
   const servers = {
     app: [...profileFlags(engine), ...startArguments()],

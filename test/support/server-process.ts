@@ -43,6 +43,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
         HOST: '127.0.0.1',
+        BACKUP_INTERVAL_HOURS: '0',
         ...env,
         PORT: String(port),
       },

@@ -57,6 +57,8 @@ export async function startTestApp(
     LOGIN_ATTEMPTS_PER_MINUTE: '100000',
     // Nothing is in flight when a spec closes its app: no lame-duck wait (see the SIGTERM spec).
     SHUTDOWN_GRACE_MS: '0',
+    // No backup into the working tree's data/backups; the backup spec sets its own folder.
+    BACKUP_INTERVAL_HOURS: '0',
     ...env,
   };
   const logLines: string[] = [];
