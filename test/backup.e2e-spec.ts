@@ -1,0 +1,352 @@
+import Database from 'better-sqlite3';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { takeBackup } from '../src/backup/backups';
+import { readDatabase, readBackup } from '../src/config/configuration';
+import { parsePrometheus, valueOf } from './support/prometheus';
+import { startTestApp, TestApp } from './support/test-app';
+import {
+  createTestDatabase,
+  ENGINES,
+  Engine,
+  TEST_TMP,
+  TestDatabase,
+} from './support/test-database';
+
+const ROOT = resolve(__dirname, '..');
+jest.setTimeout(90_000);
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run backup` / `npm run restore` as a separate process, while this one keeps serving. */
+function cli(
+  script: 'backup' | 'restore',
+  args: string[],
+  env: Record<string, string>,
+): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'scripts', `${script}.ts`), ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, stdout, stderr) =>
+        done({ status: error ? ((error.code as number) ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+type Notes = Map<number, string | null>;
+
+/** user_notes by workout id in a backup file, read as it would be restored. */
+async function notesInBackup(engine: Engine, file: string): Promise<Notes> {
+  const query = 'SELECT workout_id, user_notes FROM workout_selections ORDER BY workout_id';
+  const toMap = (rows: { workout_id: number; user_notes: string | null }[]) =>
+    new Map(rows.map((r) => [Number(r.workout_id), r.user_notes]));
+  if (engine === 'sqlite') {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return toMap(db.prepare(query).all() as never);
+    } finally {
+      db.close();
+    }
+  }
+  const scratch = await createTestDatabase('postgres');
+  try {
+    const restore = spawnSync('pg_restore', ['--no-owner', '-d', scratch.url, file], {
+      encoding: 'utf8',
+    });
+    expect(restore.stderr).toBe('');
+    const client = new Client({ connectionString: scratch.url });
+    await client.connect();
+    try {
+      return toMap((await client.query(query)).rows);
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await scratch.drop();
+  }
+}
+
+const backupFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => /^workout-planner-\d{8}T\d{6}Z\.(sqlite|dump)$/.test(name))
+    .sort();
+
+describe.each(ENGINES)('backups and restore (%s)', (engine) => {
+  let t: TestApp;
+  let dir: string;
+  let workouts: number[];
+
+  beforeAll(async () => {
+    mkdirSync(TEST_TMP, { recursive: true });
+    dir = mkdtempSync(join(TEST_TMP, 'backups-'));
+    t = await startTestApp(engine, { BACKUP_DIR: dir });
+    workouts = [];
+    for (let i = 0; i < 16; i++) {
+      const res = await t.http
+        .post('/api/workouts')
+        .send({ title: `Session ${i}`, originallyPlannedDay: '2026-03-02' });
+      expect(res.status).toBe(201);
+      workouts.push(res.body.id as number);
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cliEnv = (db: TestDatabase = t.db, extra: Record<string, string> = {}) => ({
+    DATABASE_URL: db.url,
+    BACKUP_DIR: dir,
+    ...extra,
+  });
+  const note = (id: number, text: string) =>
+    t.http.put(`/api/selections/${id}`).send({ userNotes: text });
+
+  /** A backup made by the command, with its file name from the output. */
+  const backupNow = async (db: TestDatabase = t.db, env: Record<string, string> = {}) => {
+    const run = await cli('backup', [], cliEnv(db, env));
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const file = /^written: (\S+) \(\d+ bytes, \d+ ms\)$/m.exec(run.stdout)?.[1] as string;
+    expect(existsSync(file)).toBe(true);
+    return { run, file };
+  };
+
+  it('a backup taken during parallel selection writes holds every write acknowledged before it started', async () => {
+    // Eight writers, two workouts each, writing increasing numbers one after the other: a
+    // workout's stored number only grows, so the backup must hold at least the last number
+    // acknowledged before the backup started.
+    const acked = new Map<number, number>(workouts.map((id) => [id, 0]));
+    const statuses: number[] = [];
+    let writing = true;
+    const writers = Array.from({ length: 8 }, async (_, w) => {
+      const mine = workouts.slice(w * 2, w * 2 + 2);
+      for (let k = 1; writing; k++) {
+        for (const id of mine) {
+          const res = await note(id, `n${k}`);
+          statuses.push(res.status);
+          if (res.status === 200) acked.set(id, k);
+        }
+      }
+    });
+    await sleep(300);
+    const beforeBackup = new Map(acked);
+    const { run, file } = await backupNow();
+    await sleep(200);
+    writing = false;
+    await Promise.all(writers);
+
+    expect(statuses.length).toBeGreaterThan(16);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    if (engine === 'sqlite') {
+      expect(run.stdout).toMatch(/^integrity_check: ok$/m);
+      expect(run.stdout).toMatch(/^rows: .*workout_selections 16, workouts 16$/m);
+    } else {
+      expect(run.stdout).toContain('checked: pg_restore --list reads it');
+    }
+    const stored = await notesInBackup(engine, file);
+    expect([...stored.keys()]).toEqual(workouts);
+    for (const id of workouts) {
+      const number = Number(/^n(\d+)$/.exec(stored.get(id) ?? '')?.[1]);
+      expect(number).toBeGreaterThanOrEqual(beforeBackup.get(id) as number);
+    }
+  });
+
+  it('a restore gives back exactly the backed-up rows, and the app starts on it', async () => {
+    const db = await createTestDatabase(engine);
+    try {
+      let app = await startTestApp(engine, { BACKUP_DIR: dir }, db);
+      const made = await app.http
+        .post('/api/workouts')
+        .send({ title: 'Long ride', originallyPlannedDay: '2026-03-07' });
+      expect(made.status).toBe(201);
+      const id = made.body.id as number;
+      const put = await app.http
+        .put(`/api/selections/${id}`)
+        .send({ timeOfDay: 'morning', userNotes: 'before the backup' });
+      expect(put.status).toBe(200);
+      const rows = () => app.sql('SELECT * FROM workout_selections ORDER BY id');
+      const backedUp = await rows();
+      const { file } = await backupNow(db);
+
+      // Changed after the backup: a new note and a new workout.
+      const later = await app.http.put(`/api/selections/${id}`).send({ userNotes: 'after' });
+      expect(later.status).toBe(200);
+      const extra = await app.http
+        .post('/api/workouts')
+        .send({ title: 'Swim', originallyPlannedDay: '2026-03-08' });
+      expect(extra.status).toBe(201);
+      await app.close();
+
+      const restore = await cli('restore', [file, '--yes'], cliEnv(db));
+      expect(restore.stderr).toBe('');
+      expect(restore.status).toBe(0);
+      expect(restore.stdout).toContain('Restored');
+      if (engine === 'sqlite') {
+        const kept = /^The database as it was: (\S+)$/m.exec(restore.stdout)?.[1] as string;
+        expect(kept).toMatch(/\.before-restore-\d{8}T\d{6}Z$/);
+        const old = new Database(kept, { readonly: true });
+        expect(old.prepare('SELECT COUNT(*) AS n FROM workouts').get()).toEqual({ n: 2 });
+        old.close();
+        rmSync(kept);
+      }
+
+      app = await startTestApp(engine, { BACKUP_DIR: dir }, db);
+      try {
+        expect(await rows()).toEqual(backedUp);
+        const listed = await app.http.get('/api/workouts');
+        expect(listed.status).toBe(200);
+        expect((listed.body.workouts as { title: string }[]).map((w) => w.title)).toEqual([
+          'Long ride',
+        ]);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('keeps exactly BACKUP_KEEP backups, deleting the oldest and no other file', async () => {
+    const own = mkdtempSync(join(TEST_TMP, 'retention-'));
+    try {
+      const foreign = ['notes.txt', 'workout-planner-manual.sqlite', 'db-20260101T000000Z.sqlite'];
+      for (const name of foreign) writeFileSync(join(own, name), 'not a backup of this tool');
+      const env = { DATABASE_URL: t.db.url, BACKUP_DIR: own, BACKUP_KEEP: '3' };
+      const target = readDatabase(env);
+      const settings = readBackup(env, target);
+      const start = Date.UTC(2026, 10, 1, 6, 0, 0);
+      const taken: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        taken.push((await takeBackup(target, settings, new Date(start + i * 3_600_000))).file);
+      }
+      const names = taken.map((file) => file.slice(own.length + 1));
+      expect(backupFiles(own)).toEqual(names.slice(2));
+      for (const name of foreign) expect(existsSync(join(own, name))).toBe(true);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  // PostgreSQL has no such refusal: pg_restore waits for the server's locks, in one transaction.
+  if (engine === 'sqlite') {
+    it('refuses to restore over a SQLite file a running server holds', async () => {
+      const { file } = await backupNow();
+      const before = await t.sql('SELECT * FROM workout_selections ORDER BY id');
+      const run = await cli('restore', [file, '--yes'], cliEnv());
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(
+        /is in use by a running server .*Stop it first; nothing was replaced/,
+      );
+      expect(readdirSync(TEST_TMP).filter((name) => name.includes('before-restore'))).toEqual([]);
+      expect(await t.sql('SELECT * FROM workout_selections ORDER BY id')).toEqual(before);
+    });
+  }
+
+  it('refuses a corrupted backup before anything is replaced', async () => {
+    const { file } = await backupNow();
+    const bytes = await readFile(file);
+    // SQLite: a page of the file overwritten; PostgreSQL: the dump cut in half.
+    const damaged = join(dir, `damaged-${engine}`);
+    if (engine === 'sqlite') {
+      bytes.fill(0x5a, 4096, 4096 + 1024);
+      await writeFile(damaged, bytes);
+    } else {
+      await writeFile(damaged, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    }
+    const db = await createTestDatabase(engine);
+    try {
+      const app = await startTestApp(engine, { BACKUP_DIR: dir }, db);
+      const made = await app.http
+        .post('/api/workouts')
+        .send({ title: 'Run', originallyPlannedDay: '2026-03-09' });
+      expect(made.status).toBe(201);
+      const before = await app.sql('SELECT * FROM workouts ORDER BY id');
+      await app.close();
+
+      const run = await cli('restore', [damaged, '--yes'], cliEnv(db));
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(
+        engine === 'sqlite'
+          ? /^restore refused: .*damaged-sqlite (failed its integrity check|is not a sound SQLite database)/m
+          : /^restore refused: pg_restore failed: /m,
+      );
+      expect(run.stdout).not.toContain('Restored');
+      if (db.path)
+        expect(readdirSync(TEST_TMP).filter((n) => n.includes('before-restore'))).toEqual([]);
+
+      const again = await startTestApp(engine, { BACKUP_DIR: dir }, db);
+      try {
+        expect(await again.sql('SELECT * FROM workouts ORDER BY id')).toEqual(before);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('takes scheduled backups every few seconds while requests keep succeeding', async () => {
+    const scheduled = mkdtempSync(join(TEST_TMP, 'scheduled-'));
+    const app = await startTestApp(engine, {
+      BACKUP_DIR: scheduled,
+      // 1.8 s
+      BACKUP_INTERVAL_HOURS: '0.0005',
+      BACKUP_KEEP: '2',
+      LOG_LEVEL: 'info',
+      METRICS_TOKEN: 'backup-metrics',
+    });
+    try {
+      const made = await app.http
+        .post('/api/workouts')
+        .send({ title: 'Bike', originallyPlannedDay: '2026-03-10' });
+      expect(made.status).toBe(201);
+      // Every backup file ever seen (retention deletes the oldest as it goes).
+      const seen = new Set<string>();
+      const statuses: number[] = [];
+      for (let k = 0; seen.size < 3; k++) {
+        const batch = await Promise.all(
+          Array.from({ length: 4 }, () =>
+            app.http.put(`/api/selections/${made.body.id}`).send({ userNotes: `k${k}` }),
+          ),
+        );
+        statuses.push(...batch.map((res) => res.status));
+        for (const name of backupFiles(scheduled)) seen.add(name);
+        expect(k).toBeLessThan(20_000);
+      }
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      expect(readdirSync(scheduled).filter((name) => name.endsWith('.partial'))).toEqual([]);
+
+      // A new backup is renamed into place just before retention deletes the oldest.
+      let files = backupFiles(scheduled);
+      for (let i = 0; files.length !== 2 && i < 50; i++) {
+        await sleep(100);
+        files = backupFiles(scheduled);
+      }
+      expect(files).toHaveLength(2);
+      const metrics = await app.http
+        .get('/api/metrics')
+        .set('Authorization', 'Bearer backup-metrics');
+      expect(metrics.status).toBe(200);
+      const newest = /(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(files[1]) as string[];
+      const seconds =
+        Date.UTC(+newest[1], +newest[2] - 1, +newest[3], +newest[4], +newest[5], +newest[6]) / 1000;
+      expect(
+        valueOf(parsePrometheus(metrics.text), 'backup_last_success_timestamp_seconds'),
+      ).toBeGreaterThanOrEqual(seconds);
+    } finally {
+      await app.close();
+      rmSync(scheduled, { recursive: true, force: true });
+    }
+  });
+});
