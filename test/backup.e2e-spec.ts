@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { takeBackup } from '../src/backup/backups';
 import { readDatabase, readBackup } from '../src/config/configuration';
 import { parsePrometheus, valueOf } from './support/prometheus';
+import { startServerProcess } from './support/server-process';
 import { startTestApp, TestApp } from './support/test-app';
 import {
   createTestDatabase,
@@ -347,6 +348,31 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
     } finally {
       await app.close();
       rmSync(scheduled, { recursive: true, force: true });
+    }
+  });
+
+  it('logs a failed scheduled backup and tries again an interval later, still serving', async () => {
+    const blocker = join(dir, `not-a-folder-${engine}`);
+    writeFileSync(blocker, 'a file where the backup folder should be');
+    const server = await startServerProcess({
+      DATABASE_URL: t.db.url,
+      BACKUP_DIR: join(blocker, 'backups'),
+      // 0.36 s
+      BACKUP_INTERVAL_HOURS: '0.0001',
+      LOG_LEVEL: 'info',
+    });
+    try {
+      const failures = () => server.output().match(/Scheduled backup failed: .*ENOTDIR/g) ?? [];
+      for (let i = 0; failures().length < 2; i++) {
+        const health = await fetch(`${server.url}/api/health`);
+        expect(health.status).toBe(200);
+        expect(i).toBeLessThan(600);
+        await sleep(50);
+      }
+      expect(server.output()).toContain(`No backup yet in ${join(blocker, 'backups')}`);
+      expect(server.output()).toMatch(/"level":50,[^\n]*Scheduled backup failed: /);
+    } finally {
+      await server.stop();
     }
   });
 });

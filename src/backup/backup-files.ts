@@ -46,13 +46,12 @@ export async function listBackups(dir: string): Promise<BackupFile[]> {
   }
 }
 
-/** The newest backup's time, read when metrics are scraped. */
+/** The newest backup's time, read when metrics are scraped: none when the folder is unreadable. */
 export function newestBackupSync(dir: string): Date | null {
   try {
     return backupsIn(dir, readdirSync(dir))[0]?.takenAt ?? null;
-  } catch (error) {
-    if (missingDirectory(error)) return null;
-    throw error;
+  } catch {
+    return null;
   }
 }
 

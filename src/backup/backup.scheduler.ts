@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfig, BackupConfig } from '../config/configuration';
 import type { DatabaseTarget } from '../config/database-url';
 import { Metrics } from '../metrics/metrics';
-import { listBackups, newestBackupSync } from './backup-files';
+import { BackupFile, listBackups, newestBackupSync } from './backup-files';
 import { BackupBusyError, takeBackup } from './backups';
 
 const HOUR_MS = 3_600_000;
@@ -35,7 +35,11 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const [last] = await listBackups(this.settings.dir);
+    // An unreadable folder is an operator's problem to see in the log, not a reason not to serve.
+    const last = await this.newest().catch((error: Error) => {
+      this.logger.error(`Backup folder ${this.settings.dir} cannot be read: ${error.message}`);
+      return null;
+    });
     this.logger.log(
       last
         ? `Last backup: ${last.file}, taken ${last.takenAt.toISOString()}`
@@ -49,7 +53,7 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
       `A backup every ${this.settings.intervalHours} h into ${this.settings.dir}, ` +
         `keeping ${this.settings.keep}`,
     );
-    this.schedule(await this.untilDue());
+    this.schedule(last ? this.untilNext(last.takenAt) : 0);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -63,9 +67,12 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
     return this.target.engine === 'sqlite' && this.target.path === ':memory:';
   }
 
-  private async untilDue(): Promise<number> {
-    const [last] = await listBackups(this.settings.dir);
-    return last ? Math.max(0, last.takenAt.getTime() + this.intervalMs - Date.now()) : 0;
+  private async newest(): Promise<BackupFile | null> {
+    return (await listBackups(this.settings.dir))[0] ?? null;
+  }
+
+  private untilNext(takenAt: Date): number {
+    return Math.max(0, takenAt.getTime() + this.intervalMs - Date.now());
   }
 
   private schedule(delayMs: number): void {
@@ -78,14 +85,12 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   private async runWhenDue(): Promise<void> {
     let next = this.intervalMs;
-    try {
-      const wait = await this.untilDue();
-      // Taken meanwhile by another process: wait for that one's interval to pass.
-      if (wait > 0) next = wait;
-      else await this.backUp();
-    } catch (error) {
-      this.logger.error(`Scheduled backup check failed: ${(error as Error).message}`);
-    }
+    // An unreadable folder: the backup itself then fails and says why.
+    const last = await this.newest().catch(() => null);
+    const wait = last ? this.untilNext(last.takenAt) : 0;
+    // Taken meanwhile by another process: wait for that one's interval to pass.
+    if (wait > 0) next = wait;
+    else await this.backUp();
     this.schedule(next);
   }
 

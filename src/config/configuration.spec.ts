@@ -26,9 +26,28 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.1, proxy.example' }, /^TRUST_PROXY .*proxy\.example/],
     [{ DATABASE_STATEMENT_TIMEOUT_MS: '20000' }, /^DATABASE_QUERY_TIMEOUT_MS .* longer than/],
     [{ SHUTDOWN_GRACE_MS: '-1' }, /^SHUTDOWN_GRACE_MS /],
+    [{ BACKUP_INTERVAL_HOURS: 'daily' }, /^BACKUP_INTERVAL_HOURS /],
+    [{ BACKUP_INTERVAL_HOURS: '-1' }, /^BACKUP_INTERVAL_HOURS /],
+    [{ BACKUP_KEEP: '0' }, /^BACKUP_KEEP /],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+it('backs up a SQLite file daily by default, PostgreSQL only when asked', () => {
+  expect(loadConfig({}).backup).toEqual({
+    dir: resolve('data/backups'),
+    intervalHours: 24,
+    keep: 7,
+  });
+  const postgres = { DATABASE_URL: 'postgres://u@h/db' };
+  expect(loadConfig(postgres).backup.intervalHours).toBe(0);
+  expect(loadConfig({ ...postgres, BACKUP_INTERVAL_HOURS: '0.5' }).backup.intervalHours).toBe(0.5);
+  expect(loadConfig({ BACKUP_INTERVAL_HOURS: '0' }).backup.intervalHours).toBe(0);
+  expect(loadConfig({ BACKUP_DIR: '/srv/backups', BACKUP_KEEP: '30' }).backup).toMatchObject({
+    dir: '/srv/backups',
+    keep: 30,
   });
 });
 
