@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { takeBackup } from '../src/backup/backups';
+import { BackupBusyError, takeBackup } from '../src/backup/backups';
 import { readDatabase, readBackup } from '../src/config/configuration';
 import { parsePrometheus, valueOf } from './support/prometheus';
 import { startServerProcess } from './support/server-process';
@@ -218,7 +218,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
     }
   });
 
-  it('keeps exactly BACKUP_KEEP backups, deleting the oldest and no other file', async () => {
+  it('keeps exactly BACKUP_KEEP backups, deleting the oldest and no other file, one backup at a time', async () => {
     const own = mkdtempSync(join(TEST_TMP, 'retention-'));
     try {
       const foreign = ['notes.txt', 'workout-planner-manual.sqlite', 'db-20260101T000000Z.sqlite'];
@@ -234,6 +234,16 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       const names = taken.map((file) => file.slice(own.length + 1));
       expect(backupFiles(own)).toEqual(names.slice(2));
       for (const name of foreign) expect(existsSync(join(own, name))).toBe(true);
+
+      // One at a time: a second backup while one runs is refused, not interleaved.
+      const later = (hours: number) => new Date(start + hours * 3_600_000);
+      const both = await Promise.allSettled([
+        takeBackup(target, settings, later(10)),
+        takeBackup(target, settings, later(11)),
+      ]);
+      expect(both.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = both.find((result) => result.status === 'rejected');
+      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(BackupBusyError);
     } finally {
       rmSync(own, { recursive: true, force: true });
     }
