@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, link, open, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -222,6 +222,7 @@ export async function replaceSqliteFile(
   keepAs: string | null,
 ): Promise<void> {
   const incoming = `${path}.restoring`;
+  await mkdir(dirname(path), { recursive: true });
   await copyFile(backup, incoming);
   await flush(incoming);
   try {
