@@ -46,9 +46,11 @@ export class SelectionsService {
 
   /** Resets the workout to its defaults; fine whether or not a row existed. */
   async remove(workoutId: number): Promise<void> {
-    await this.tx.transaction(async (manager) => {
-      if (!(await this.workouts.exists(manager, workoutId))) throw notFound('Workout');
-      await this.selections.deleteForWorkout(manager, workoutId);
-    });
+    await this.retry.run({ workoutId }, () =>
+      this.tx.transaction(async (manager) => {
+        if (!(await this.workouts.exists(manager, workoutId))) throw notFound('Workout');
+        await this.selections.deleteForWorkout(manager, workoutId);
+      }),
+    );
   }
 }

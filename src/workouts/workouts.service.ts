@@ -69,13 +69,18 @@ export class WorkoutsService {
     );
   }
 
-  /** Deletes the workout and its selection row together. */
+  /**
+   * Deletes the workout and its selection row together. Retried like the writes: on PostgreSQL
+   * a selection inserted meanwhile can make the foreign-key checks of both deadlock (40P01).
+   */
   async delete(id: number): Promise<void> {
-    await this.tx.transaction(async (manager) => {
-      if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
-      await this.selections.deleteForWorkout(manager, id);
-      await this.workouts.delete(manager, id);
-    });
+    await this.retry.run({ workoutId: id }, () =>
+      this.tx.transaction(async (manager) => {
+        if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
+        await this.selections.deleteForWorkout(manager, id);
+        await this.workouts.delete(manager, id);
+      }),
+    );
   }
 
   private async load(manager: EntityManager, id: number): Promise<WorkoutJson> {
