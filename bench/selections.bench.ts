@@ -11,17 +11,15 @@
  * analysis).
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
-import { userToken } from '../test/support/auth';
+import { ServerProcess, startServerProcess } from '../test/support/server-process';
+import { userToken } from '../test/support/users';
 
 const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -60,30 +58,6 @@ const FIELDS: [string, () => unknown][] = [
   ['userNotes', () => `note ${Math.floor(Math.random() * 1000)}`],
 ];
 
-async function startProcess(args: string[], env: Record<string, string>, port: number) {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/api/selections/1`, { method: 'OPTIONS' });
-      return child;
-    } catch {
-      await sleep(200);
-    }
-  }
-  child.kill();
-  throw new Error(`server on port ${port} did not start`);
-}
-
-async function stopProcess(child: ReturnType<typeof spawn>) {
-  child.kill('SIGTERM');
-  await once(child, 'exit');
-}
-
 /** Resident set size of a process in MB (Linux /proc), or NaN where unavailable. */
 function rssMb(pid: number | undefined): number {
   try {
@@ -95,7 +69,7 @@ function rssMb(pid: number | undefined): number {
 }
 
 async function load(
-  port: number,
+  url: string,
   token: string,
   connections: number,
   seconds: number,
@@ -104,7 +78,7 @@ async function load(
   let peakRss = rssMb(pid);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 100);
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
+    url,
     connections,
     duration: seconds,
     requests: [
@@ -213,19 +187,24 @@ async function benchEngine(engine: Engine, url: string, token: string, rows: Row
     app: [...profileFlags(engine), ...startArguments()],
     baseline: ['-r', 'ts-node/register/transpile-only', join('bench', 'baseline-server.ts')],
   };
-  const started: { server: Row['server']; port: number; child: ReturnType<typeof spawn> }[] = [];
+  const started: { server: Row['server']; running: ServerProcess }[] = [];
   try {
-    for (const [server, args] of Object.entries(servers) as [Row['server'], string[]][]) {
-      const port = 15000 + Math.floor(Math.random() * 20000);
-      started.push({ server, port, child: await startProcess(args, env, port) });
+    for (const [server, nodeArgs] of Object.entries(servers) as [Row['server'], string[]][]) {
+      // Any answer will do: the baseline has no /api/health. Access lines are not kept.
+      const running = await startServerProcess(env, {
+        nodeArgs,
+        readyWhen: 'listening',
+        stdout: 'ignore',
+      });
+      started.push({ server, running });
     }
-    for (const { port } of started) await load(port, token, 8, 2); // warm-up: JIT, statements, pool
+    for (const { running } of started) await load(running.url, token, 8, 2); // warm-up: JIT, statements, pool
     const slice = Math.max(1, Math.round(SECONDS / ROUNDS));
     for (const concurrency of CONCURRENCY) {
       const slices = new Map<Row['server'], Figures[]>(started.map((s) => [s.server, []]));
       for (let round = 0; round < ROUNDS; round++) {
-        for (const { server, port, child } of started) {
-          slices.get(server)?.push(await load(port, token, concurrency, slice, child.pid));
+        for (const { server, running } of started) {
+          slices.get(server)?.push(await load(running.url, token, concurrency, slice, running.pid));
         }
       }
       for (const { server } of started) {
@@ -239,7 +218,7 @@ async function benchEngine(engine: Engine, url: string, token: string, rows: Row
       }
     }
   } finally {
-    for (const { child } of started) await stopProcess(child);
+    for (const { running } of started) await running.stop();
   }
 }
 

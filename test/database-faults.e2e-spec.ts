@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Client } from 'pg';
 import { parsePrometheus, valueOf } from './support/prometheus';
 import { seedWorkouts, selectionRows } from './support/seed';
+import { holdSqliteWriteLock } from './support/sqlite-lock';
 import { TcpProxy } from './support/tcp-proxy';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
@@ -218,22 +217,6 @@ sqliteOnly('SQLite: another process holds the write lock', () => {
   });
   afterAll(() => t.close());
 
-  /** A real second process: BEGIN IMMEDIATE on the app's file, held for `ms`, then COMMIT. */
-  async function holdWriteLock(ms: number): Promise<{ released: Promise<unknown> }> {
-    const script = `
-      const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
-      const db = new Database(${JSON.stringify(t.db.path)});
-      db.exec('BEGIN IMMEDIATE');
-      process.stdout.write('locked\\n');
-      setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
-    const holder = spawn(process.execPath, ['-e', script], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const released = once(holder, 'exit');
-    await once(holder.stdout as NodeJS.ReadableStream, 'data');
-    return { released };
-  }
-
   /** Health and a read, each timed, while the writes wait. */
   async function probe(workoutId: number): Promise<{ status: number; ms: number }[]> {
     const results: { status: number; ms: number }[] = [];
@@ -254,7 +237,7 @@ sqliteOnly('SQLite: another process holds the write lock', () => {
   it('writes wait for a short lock without freezing the process, then succeed', async () => {
     const ids = await seedWorkouts(t, 8);
     await probe(ids[0]); // first calls compile their code paths: not what is measured
-    const holder = await holdWriteLock(1000);
+    const holder = await holdSqliteWriteLock(t.db.path as string, 1000);
     const writes = Promise.all(ids.map((id, i) => put(t, id, { userNotes: `waited ${i}` })));
     const probes = await probe(ids[0]);
     const outcomes = await writes;
@@ -275,7 +258,7 @@ sqliteOnly('SQLite: another process holds the write lock', () => {
       metric(t, 'selection_conflict_retries_total', { code: 'SQLITE_BUSY' });
     const before = await busyRetries();
     const unavailableBefore = await metric(t, 'db_unavailable_total');
-    const holder = await holdWriteLock(6000);
+    const holder = await holdSqliteWriteLock(t.db.path as string, 6000);
     const outcome = await put(t, id, { userNotes: 'never' });
     const probes = await probe(id);
     await holder.released;

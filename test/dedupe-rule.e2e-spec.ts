@@ -1,13 +1,7 @@
 import { MIGRATIONS } from '../migrations';
 import { mergeDuplicateSelections } from '../src/selections/dedupe/selection-dedupe';
-import {
-  applyRuleInMemory,
-  createLegacySchema,
-  openDataSource,
-  readSelections,
-  Selection,
-  sql,
-} from './support/legacy-database';
+import { applyRuleInMemory, createLegacySchema, openDataSource } from './support/legacy-database';
+import { readSelections, Selection, sql } from './support/sql';
 import { ENGINES } from './support/test-database';
 import type { TestDatabase } from './support/test-database';
 import type { AtomicMigrationsDataSource } from '../src/database/run-migrations';

@@ -8,13 +8,13 @@ import {
   createLegacyCopy,
   duplicateTotals,
   openDataSource,
-  readSelections,
-  Selection,
   sha256,
   snapshot,
 } from './support/legacy-database';
+import { readSelections, Selection } from './support/sql';
 import { createTestDatabase, ENGINES, TEST_TMP } from './support/test-database';
 import type { TestDatabase } from './support/test-database';
+import { childEnv } from './support/server-process';
 
 const ROOT = resolve(__dirname, '..');
 // These tests spawn the CLIs (1-4 s each); a project-level testTimeout is ignored by Jest.
@@ -38,7 +38,7 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     const options: SpawnSyncOptions = {
       cwd: ROOT,
       // INIT_CWD is where npm was started: the PostgreSQL dump goes there.
-      env: { ...process.env, DATABASE_URL: db.url, INIT_CWD: workDir, ...env },
+      env: childEnv({ DATABASE_URL: db.url, INIT_CWD: workDir, ...env }),
       encoding: 'utf8',
       input: '',
     };
@@ -89,7 +89,7 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     const { workouts, rowsDeleted } = duplicateTotals(selectionsBefore);
     const run = spawnSync('npm', ['run', '-s', 'dedupe', '--', '--check'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db.url },
+      env: childEnv({ DATABASE_URL: db.url }),
       encoding: 'utf8',
       input: '',
     });
@@ -207,6 +207,7 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
       restored.push(copy);
       const restore = spawnSync('pg_restore', ['--no-owner', '-d', copy.url, file], {
         encoding: 'utf8',
+        env: childEnv(),
       });
       expect(restore.stderr).toBe('');
     }

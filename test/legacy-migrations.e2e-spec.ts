@@ -11,16 +11,15 @@ import {
   createLegacyCopy,
   duplicateTotals,
   openDataSource,
-  readSelections,
-  Selection,
   sha256,
   snapshot,
-  sql,
   tableRows,
 } from './support/legacy-database';
+import { readSelections, Selection, sql } from './support/sql';
 import { startTestApp } from './support/test-app';
 import { ENGINES } from './support/test-database';
 import type { TestDatabase } from './support/test-database';
+import { childEnv } from './support/server-process';
 
 const ROOT = resolve(__dirname, '..');
 // These tests spawn the CLIs (1-4 s each); a project-level testTimeout is ignored by Jest.
@@ -51,7 +50,7 @@ describe.each(ENGINES)('migrations on a copy of the legacy Flask database (%s)',
   it('npm run migration:run applies baseline, dedupe and unique index, and logs the totals', () => {
     const run = spawnSync('npm', ['run', '-s', 'migration:run'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db.url, TS_NODE_TRANSPILE_ONLY: '1' },
+      env: childEnv({ DATABASE_URL: db.url, TS_NODE_TRANSPILE_ONLY: '1' }),
       encoding: 'utf8',
     });
     expect(run.stderr).not.toMatch(/Error/);

@@ -1,5 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,8 +8,9 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
-import { userToken } from './support/auth';
-import { ServerProcess, startServerProcess } from './support/server-process';
+import { userToken } from './support/users';
+import { childEnv, ServerProcess, startServerProcess } from './support/server-process';
+import { holdSqliteWriteLock } from './support/sqlite-lock';
 import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
 
 const ROOT = join(__dirname, '..');
@@ -31,20 +31,7 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
    * without blocking the event loop.
    */
   async function holdLock(workoutId: number, ms: number): Promise<Promise<unknown>> {
-    if (engine === 'sqlite') {
-      const script = `
-        const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
-        const db = new Database(${JSON.stringify(db.path)});
-        db.exec('BEGIN IMMEDIATE');
-        process.stdout.write('locked\\n');
-        setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
-      const holder = spawn(process.execPath, ['-e', script], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const released = once(holder, 'exit');
-      await once(holder.stdout as NodeJS.ReadableStream, 'data');
-      return released;
-    }
+    if (engine === 'sqlite') return (await holdSqliteWriteLock(db.path as string, ms)).released;
     const session = new Client({ connectionString: db.url });
     await session.connect();
     await session.query('BEGIN');
@@ -244,12 +231,7 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
   }, 120_000);
 
   it('npm run migration:run beside a booting app, and the tools without SECRET_KEY in production', async () => {
-    const production: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: db.url,
-    };
-    delete production.SECRET_KEY;
+    const production = childEnv({ NODE_ENV: 'production', DATABASE_URL: db.url });
     const run = (args: string[]) =>
       promisify(execFile)(process.execPath, args, { cwd: ROOT, env: production }).then(
         ({ stdout }) => ({ code: 0, stdout }),

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './server-process';
+import { childEnv, freePort, stopChild } from './server-process';
+import { TEST_TMP } from './test-database';
 
 export interface StoredEvent {
   href: string;
@@ -42,7 +42,8 @@ export class Radicale {
           'run `apt-get install -y radicale` (.ci/run does this).',
       );
     }
-    const dir = mkdtempSync(join(tmpdir(), 'radicale-'));
+    mkdirSync(TEST_TMP, { recursive: true });
+    const dir = mkdtempSync(join(TEST_TMP, 'radicale-'));
     mkdirSync(join(dir, 'collections'));
     const port = await freePort();
     const users = join(dir, 'users');
@@ -70,7 +71,10 @@ export class Radicale {
         '',
       ].join('\n'),
     );
-    const child = spawn('radicale', ['--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('radicale', ['--config', config], {
+      env: childEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const server = new Radicale(port, dir, child);
@@ -139,11 +143,7 @@ export class Radicale {
   }
 
   async stop(): Promise<void> {
-    if (this.process.exitCode === null) {
-      const exited = new Promise((resolve) => this.process.once('exit', resolve));
-      this.process.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(this.process);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
