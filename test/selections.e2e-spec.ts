@@ -157,11 +157,7 @@ describe.each(ENGINES)('selections on %s', (engine) => {
           { workoutId, body: { userNotes: `note ${i}` } },
         ]),
       );
-      const started = Date.now();
       const statuses = await fire(requests);
-      console.log(
-        `${engine}: ${requests.length} parallel PUTs on new rows in ${Date.now() - started} ms`,
-      );
 
       expect(statuses.filter((s) => s !== 200)).toEqual([]);
       const rows = await selectionRows(t, ids);
@@ -190,11 +186,7 @@ describe.each(ENGINES)('selections on %s', (engine) => {
           { workoutId, body: { isSelected: true } },
         ]),
       );
-      const started = Date.now();
       const statuses = await fire(requests);
-      console.log(
-        `${engine}: ${requests.length} parallel PUTs on existing rows in ${Date.now() - started} ms`,
-      );
 
       expect(statuses.filter((s) => s !== 200)).toEqual([]);
       const rows = await selectionRows(t, ids);
