@@ -6,6 +6,7 @@ import { CalendarFeedTokensService } from '../src/calendar/calendar-feed-tokens.
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
 import { childEnv } from './support/server-process';
+import { clearWorkouts } from './support/seed';
 
 const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '');
 
@@ -18,8 +19,7 @@ describe.each(ENGINES)('iCalendar feed on %s', (engine) => {
   });
   afterAll(() => t.close());
   beforeEach(async () => {
-    await t.sql('DELETE FROM workout_selections');
-    await t.sql('DELETE FROM workouts');
+    await clearWorkouts(t);
     token = await t.app.get(CalendarFeedTokensService).rotate();
   });
 

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { ApiDocument } from './support/openapi';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
+import { clearWorkouts } from './support/seed';
 
 /**
  * The frontend's calls of contract Part B §4, in the order a session makes them, checking every
@@ -67,8 +68,7 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
   });
   // Each call of the walk passes alone and in any order: the same plan before each.
   beforeEach(async () => {
-    await t.sql('DELETE FROM workout_selections');
-    await t.sql('DELETE FROM workouts');
+    await clearWorkouts(t);
     const imported = await t.http
       .post('/api/workouts/import')
       .attach('file', Buffer.from(PLAN_CSV), 'plan.csv')

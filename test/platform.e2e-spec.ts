@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
+import { clearWorkouts } from './support/seed';
 
 const EXAMPLES = join(__dirname, '..', 'config');
 
@@ -33,8 +34,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
   });
 
   it('counts workouts without a selection row as selected', async () => {
-    await t.sql('DELETE FROM workout_selections');
-    await t.sql('DELETE FROM workouts');
+    await clearWorkouts(t);
     const make = (body: object) =>
       t.http
         .post('/api/workouts')

@@ -23,7 +23,28 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
   beforeEach(async () => {
     db = await createTestDatabase(engine);
   });
-  afterEach(() => db.drop());
+  /** Servers the signal tests start and end themselves: stopped here if a test failed first. */
+  const signalled: ServerProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(signalled.splice(0).map((server) => server.stop()));
+    await db.drop();
+  });
+
+  /** Inserts `count` workouts (ids 1..count on the fresh database) and returns a user's token. */
+  async function workoutsAndToken(count: number, title: string): Promise<string> {
+    const ds = await open(db.url);
+    try {
+      await ds.query(
+        `INSERT INTO workouts (title, workout_type, originally_planned_day, is_custom) VALUES ${Array.from(
+          { length: count },
+          () => `('${title}', 'Run', '2026-01-05', ${engine === 'postgres' ? 'false' : 0})`,
+        ).join(', ')}`,
+      );
+      return await userToken(ds, SECRET_KEY);
+    } finally {
+      await ds.destroy();
+    }
+  }
 
   /**
    * Holds what a selection write of `workoutId` needs for `ms`: on SQLite the file's write lock
@@ -50,19 +71,8 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
       SECRET_KEY,
       LOG_LEVEL: 'info',
     });
-    let token: string;
-    const ds = await open(db.url);
-    try {
-      await ds.query(
-        `INSERT INTO workouts (title, workout_type, originally_planned_day, is_custom) VALUES ${Array.from(
-          { length: 50 },
-          () => `('load', 'Run', '2026-01-05', ${engine === 'postgres' ? 'false' : 0})`,
-        ).join(', ')}`,
-      );
-      token = await userToken(ds, SECRET_KEY);
-    } finally {
-      await ds.destroy();
-    }
+    signalled.push(server);
+    const token = await workoutsAndToken(50, 'load');
     const put = (workoutId: number, body: object) =>
       fetch(`${server.url}/api/selections/${workoutId}`, {
         method: 'PUT',
@@ -146,19 +156,8 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
 
   it('SIGKILL under load loses no acknowledged write and leaves the database intact', async () => {
     const server = await startServerProcess({ DATABASE_URL: db.url, SECRET_KEY });
-    const ds = await open(db.url);
-    let token: string;
-    try {
-      await ds.query(
-        `INSERT INTO workouts (title, workout_type, originally_planned_day, is_custom) VALUES ${Array.from(
-          { length: 8 },
-          () => `('killed', 'Run', '2026-01-05', ${engine === 'postgres' ? 'false' : 0})`,
-        ).join(', ')}`,
-      );
-      token = await userToken(ds, SECRET_KEY);
-    } finally {
-      await ds.destroy();
-    }
+    signalled.push(server);
+    const token = await workoutsAndToken(8, 'killed');
     // Writer k writes workout k's notes n = 0, 1, 2…; what was answered 200 must be stored.
     const acknowledged = new Map<number, number>();
     const writers = Array.from({ length: 8 }, async (_, k) => {

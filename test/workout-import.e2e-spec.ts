@@ -1,5 +1,6 @@
 import { ENGINES } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { clearWorkouts } from './support/seed';
 
 const HEADER =
   'Title,WorkoutType,WorkoutDescription,PlannedDuration,PlannedDistanceInMeters,WorkoutDay,CoachComments,IF,TSS,TimeTotalInHours,DistanceInMeters';
@@ -14,8 +15,7 @@ describe.each(ENGINES)('workout import on %s', (engine) => {
   });
   afterAll(() => t.close());
   beforeEach(async () => {
-    await t.sql('DELETE FROM workout_selections');
-    await t.sql('DELETE FROM workouts');
+    await clearWorkouts(t);
   });
 
   const postCsv = (text: string) =>

@@ -1,5 +1,6 @@
 import { ENGINES } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { clearWorkouts } from './support/seed';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -11,8 +12,7 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
   });
   afterAll(() => t.close());
   beforeEach(async () => {
-    await t.sql('DELETE FROM workout_selections');
-    await t.sql('DELETE FROM workouts');
+    await clearWorkouts(t);
   });
 
   const create = (body: Record<string, unknown>) =>

@@ -1,6 +1,12 @@
 import { readSelections } from './sql';
 import type { TestApp } from './test-app';
 
+/** Deletes every workout and selection: the empty plan a test starts from. */
+export async function clearWorkouts(t: TestApp): Promise<void> {
+  await t.sql('DELETE FROM workout_selections');
+  await t.sql('DELETE FROM workouts');
+}
+
 /** Inserts `count` workouts straight into the database and returns their ids in order. */
 export async function seedWorkouts(t: TestApp, count: number, prefix = 'seed'): Promise<number[]> {
   const tag = `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { SelectionRow } from '../../src/selections/dedupe/selection-dedupe';
 
 /** Runs SQL written with `?` placeholders on either engine. */
 export function sql<T = Record<string, unknown>>(
@@ -11,18 +12,8 @@ export function sql<T = Record<string, unknown>>(
   return ds.query(text, params);
 }
 
-/** A workout_selections row, alike on both engines: dates and timestamps as text. */
-export interface Selection {
-  id: number;
-  workout_id: number;
-  is_selected: boolean | null;
-  current_plan_day: string | null;
-  time_of_day: string | null;
-  workout_location: string | null;
-  user_notes: string | null;
-  /** Exact to the microsecond. */
-  updated_at: string | null;
-}
+/** A workout_selections row, alike on both engines (the dedupe reports' shape). */
+export type Selection = SelectionRow;
 
 /** The selection rows, by id: every one, or those of the given workouts. */
 export async function readSelections(ds: DataSource, workoutIds?: number[]): Promise<Selection[]> {
