@@ -2,7 +2,8 @@
  * `npm run bench`: load on PUT /api/selections/:id against the built app and against a bare
  * node:http server doing the same upsert (bench/baseline-server.ts), on SQLite and PostgreSQL.
  * Prints req/s, p50, p99 and non-2xx per concurrency, and our throughput as a share of the
- * baseline's. Not a test: figures depend on the machine.
+ * baseline's; then the time of one POST /api/workouts/import of 2,000 rows. Not a test: figures
+ * depend on the machine.
  *
  * Env: BENCH_SECONDS (default 10), BENCH_ROUNDS (slices per level, default 5),
  * BENCH_CONCURRENCY (default "1,8,32"), BENCH_POSTGRES_URL
@@ -155,6 +156,23 @@ async function seed(url: string): Promise<string> {
   return token;
 }
 
+/** One import of 2,000 CSV rows through the app, in ms (the e2e spec checks what it stores). */
+async function timeImport(url: string, token: string): Promise<number> {
+  const rows = Array.from(
+    { length: 2000 },
+    (_, i) => `"bench import ${i}",Run,2026-04-${String(1 + (i % 28)).padStart(2, '0')}`,
+  );
+  const started = performance.now();
+  const res = await fetch(`${url}/api/workouts/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: ['Title,WorkoutType,WorkoutDay', ...rows].join('\n'),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 201) throw new Error(`the import answered HTTP ${res.status}`);
+  return performance.now() - started;
+}
+
 type Figures = Omit<Row, 'engine' | 'server' | 'concurrency'>;
 
 /** Slices of one level, app and baseline taking turns, so that drift on a shared machine
@@ -216,6 +234,11 @@ async function benchEngine(engine: Engine, url: string, token: string, rows: Row
             `non-2xx ${figures.non2xx}  errors ${figures.errors}  peak RSS ${figures.rssMb.toFixed(0)} MB`,
         );
       }
+    }
+    const app = started.find((s) => s.server === 'app');
+    if (app) {
+      const ms = await timeImport(app.running.url, token);
+      console.log(`${engine.padEnd(8)} app      import of 2,000 CSV rows: ${ms.toFixed(0)} ms`);
     }
   } finally {
     for (const { running } of started) await running.stop();
