@@ -18,6 +18,7 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: __dirname,
       globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
     },

@@ -2,7 +2,8 @@
  * `npm run bench`: load on PUT /api/selections/:id against the built app and against a bare
  * node:http server doing the same upsert (bench/baseline-server.ts), on SQLite and PostgreSQL.
  * Prints req/s, p50, p99 and non-2xx per concurrency, and our throughput as a share of the
- * baseline's. Not a test: figures depend on the machine.
+ * baseline's; then the time of one POST /api/workouts/import of 2,000 rows. Not a test: figures
+ * depend on the machine.
  *
  * Env: BENCH_SECONDS (default 10), BENCH_ROUNDS (slices per level, default 5),
  * BENCH_CONCURRENCY (default "1,8,32"), BENCH_POSTGRES_URL
@@ -11,17 +12,15 @@
  * analysis).
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
-import { userToken } from '../test/support/auth';
+import { ServerProcess, startServerProcess } from '../test/support/server-process';
+import { userToken } from '../test/support/users';
 
 const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -60,30 +59,6 @@ const FIELDS: [string, () => unknown][] = [
   ['userNotes', () => `note ${Math.floor(Math.random() * 1000)}`],
 ];
 
-async function startProcess(args: string[], env: Record<string, string>, port: number) {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/api/selections/1`, { method: 'OPTIONS' });
-      return child;
-    } catch {
-      await sleep(200);
-    }
-  }
-  child.kill();
-  throw new Error(`server on port ${port} did not start`);
-}
-
-async function stopProcess(child: ReturnType<typeof spawn>) {
-  child.kill('SIGTERM');
-  await once(child, 'exit');
-}
-
 /** Resident set size of a process in MB (Linux /proc), or NaN where unavailable. */
 function rssMb(pid: number | undefined): number {
   try {
@@ -95,7 +70,7 @@ function rssMb(pid: number | undefined): number {
 }
 
 async function load(
-  port: number,
+  url: string,
   token: string,
   connections: number,
   seconds: number,
@@ -104,7 +79,7 @@ async function load(
   let peakRss = rssMb(pid);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 100);
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
+    url,
     connections,
     duration: seconds,
     requests: [
@@ -181,6 +156,23 @@ async function seed(url: string): Promise<string> {
   return token;
 }
 
+/** One import of 2,000 CSV rows through the app, in ms (the e2e spec checks what it stores). */
+async function timeImport(url: string, token: string): Promise<number> {
+  const rows = Array.from(
+    { length: 2000 },
+    (_, i) => `"bench import ${i}",Run,2026-04-${String(1 + (i % 28)).padStart(2, '0')}`,
+  );
+  const started = performance.now();
+  const res = await fetch(`${url}/api/workouts/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: ['Title,WorkoutType,WorkoutDay', ...rows].join('\n'),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 201) throw new Error(`the import answered HTTP ${res.status}`);
+  return performance.now() - started;
+}
+
 type Figures = Omit<Row, 'engine' | 'server' | 'concurrency'>;
 
 /** Slices of one level, app and baseline taking turns, so that drift on a shared machine
@@ -215,19 +207,24 @@ async function benchEngine(engine: Engine, url: string, token: string, rows: Row
     app: [...profileFlags(engine), ...startArguments()],
     baseline: ['-r', 'ts-node/register/transpile-only', join('bench', 'baseline-server.ts')],
   };
-  const started: { server: Row['server']; port: number; child: ReturnType<typeof spawn> }[] = [];
+  const started: { server: Row['server']; running: ServerProcess }[] = [];
   try {
-    for (const [server, args] of Object.entries(servers) as [Row['server'], string[]][]) {
-      const port = 15000 + Math.floor(Math.random() * 20000);
-      started.push({ server, port, child: await startProcess(args, env, port) });
+    for (const [server, nodeArgs] of Object.entries(servers) as [Row['server'], string[]][]) {
+      // Any answer will do: the baseline has no /api/health. Access lines are not kept.
+      const running = await startServerProcess(env, {
+        nodeArgs,
+        readyWhen: 'listening',
+        stdout: 'ignore',
+      });
+      started.push({ server, running });
     }
-    for (const { port } of started) await load(port, token, 8, 2); // warm-up: JIT, statements, pool
+    for (const { running } of started) await load(running.url, token, 8, 2); // warm-up: JIT, statements, pool
     const slice = Math.max(1, Math.round(SECONDS / ROUNDS));
     for (const concurrency of CONCURRENCY) {
       const slices = new Map<Row['server'], Figures[]>(started.map((s) => [s.server, []]));
       for (let round = 0; round < ROUNDS; round++) {
-        for (const { server, port, child } of started) {
-          slices.get(server)?.push(await load(port, token, concurrency, slice, child.pid));
+        for (const { server, running } of started) {
+          slices.get(server)?.push(await load(running.url, token, concurrency, slice, running.pid));
         }
       }
       for (const { server } of started) {
@@ -240,8 +237,13 @@ async function benchEngine(engine: Engine, url: string, token: string, rows: Row
         );
       }
     }
+    const app = started.find((s) => s.server === 'app');
+    if (app) {
+      const ms = await timeImport(app.running.url, token);
+      console.log(`${engine.padEnd(8)} app      import of 2,000 CSV rows: ${ms.toFixed(0)} ms`);
+    }
   } finally {
-    for (const { child } of started) await stopProcess(child);
+    for (const { running } of started) await running.stop();
   }
 }
 

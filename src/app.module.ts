@@ -11,7 +11,7 @@ import { LoggingModule } from './common/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RouteTable } from './common/route-table';
 import { AppValidationPipe } from './common/validation';
-import { AppConfig, loadConfig } from './config/configuration';
+import { AppConfig, Env, loadConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { SelectionsModule } from './selections/selections.module';
@@ -21,12 +21,13 @@ import { WorkoutImportModule } from './workout-import/workout-import.module';
 import { WeatherModule } from './weather/weather.module';
 import { WorkoutsModule } from './workouts/workouts.module';
 
-export type EnvOverrides = Record<string, string | undefined>;
-
 @Module({})
 export class AppModule {
-  /** `env` overrides process.env (tests use it to point each app at its own database). */
-  static forRoot(env: EnvOverrides = {}): DynamicModule {
+  /**
+   * `env` is the whole environment the app reads, nothing merged in: the entry points pass
+   * process.env, the specs an environment of their own that the shell cannot change.
+   */
+  static forRoot(env: Env): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -35,7 +36,7 @@ export class AppModule {
           // The environment only, as the migration CLI and the scripts read it: no `.env` file
           // that one of them would see and another not.
           ignoreEnvFile: true,
-          load: [() => loadConfig({ ...process.env, ...env })],
+          load: [() => loadConfig(env)],
         }),
         LoggingModule,
         MetricsModule,

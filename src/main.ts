@@ -8,10 +8,10 @@ import { ConfigError, loadConfig } from './config/configuration';
 import { PendingMigrationsError } from './database/migration-runner';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env);
   const app = await configureApp(
     await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot(),
+      AppModule.forRoot(process.env),
       createHttpAdapter(config),
       {
         bufferLogs: true,

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { BackupBusyError, takeBackup } from '../src/backup/backups';
 import { readDatabase, readBackup } from '../src/config/configuration';
 import { parsePrometheus, valueOf } from './support/prometheus';
-import { startServerProcess } from './support/server-process';
+import { childEnv, startServerProcess } from './support/server-process';
 import { startTestApp, TestApp } from './support/test-app';
 import {
   createTestDatabase,
@@ -37,7 +37,7 @@ function cli(
     execFile(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', join(ROOT, 'scripts', `${script}.ts`), ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } },
+      { cwd: ROOT, env: childEnv(env) },
       (error, stdout, stderr) =>
         done({ status: error ? ((error.code as number) ?? 1) : 0, stdout, stderr }),
     );
@@ -63,6 +63,7 @@ async function notesInBackup(engine: Engine, file: string): Promise<Notes> {
   try {
     const restore = spawnSync('pg_restore', ['--no-owner', '-d', scratch.url, file], {
       encoding: 'utf8',
+      env: childEnv(),
     });
     expect(restore.stderr).toBe('');
     const client = new Client({ connectionString: scratch.url });

@@ -5,6 +5,8 @@ import request from 'supertest';
 import { CalendarFeedTokensService } from '../src/calendar/calendar-feed-tokens.service';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
+import { childEnv } from './support/server-process';
+import { clearWorkouts } from './support/seed';
 
 const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '');
 
@@ -17,8 +19,7 @@ describe.each(ENGINES)('iCalendar feed on %s', (engine) => {
   });
   afterAll(() => t.close());
   beforeEach(async () => {
-    await t.sql('DELETE FROM workout_selections');
-    await t.sql('DELETE FROM workouts');
+    await clearWorkouts(t);
     token = await t.app.get(CalendarFeedTokensService).rotate();
   });
 
@@ -99,7 +100,7 @@ describe.each(ENGINES)('iCalendar feed on %s', (engine) => {
       ['-r', 'ts-node/register/transpile-only', join('scripts', 'create-user.ts'), '--feed-token'],
       {
         cwd: join(__dirname, '..'),
-        env: { ...process.env, DATABASE_URL: t.db.url, LOG_LEVEL: 'warn' },
+        env: childEnv({ DATABASE_URL: t.db.url, LOG_LEVEL: 'warn' }),
       },
     );
     const printed = stdout.trim().split('\n').pop() as string;

@@ -5,6 +5,7 @@ import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
 import { describeWithRadicale, Radicale, StoredEvent } from './support/radicale';
 import { freePort } from './support/server-process';
+import { clearWorkouts } from './support/seed';
 
 const CALENDAR = 'training';
 const CALENDAR_NAME = 'Training plan';
@@ -42,8 +43,7 @@ describeWithRadicale('calendar export against a real Radicale', () => {
     });
     afterAll(() => t.close());
     beforeEach(async () => {
-      await t.sql('DELETE FROM workout_selections');
-      await t.sql('DELETE FROM workouts');
+      await clearWorkouts(t);
       await radicale.clear(CALENDAR);
       await radicale.clear('other');
     });

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { ApiDocument } from './support/openapi';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
+import { clearWorkouts } from './support/seed';
 
 /**
  * The frontend's calls of contract Part B §4, in the order a session makes them, checking every
@@ -38,11 +39,19 @@ function expectFrontendWorkout(w: Record<string, unknown>) {
   }
 }
 
+/** The plan every test starts from: two imported workouts, no selections. */
+const PLAN_CSV =
+  'Title,WorkoutType,WorkoutDescription,PlannedDuration,PlannedDistanceInMeters,WorkoutDay,CoachComments,IF,TSS,TimeTotalInHours\r\n' +
+  'Swim drills,Swim,4x100,1,2000,2026-01-05,Relax,,,\r\n' +
+  'Long ride,Bike,Z2,3,90000,2026-01-10,,0.7,,3\r\n';
+
 describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
   let t: TestApp;
   let dir: string;
+  /** The header the frontend sends once logged in (a token the harness issued). */
   let auth: string;
-  let workouts: Record<string, unknown>[];
+  /** The two planned workouts, by day. */
+  let workouts: { id: number }[];
   let doc: ApiDocument;
   const api = () => request(server(t));
 
@@ -54,12 +63,20 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
       TRI_CLUB_SCHEDULE_FILE: join(dir, 'schedule.json'),
       WEEKLY_TARGETS_FILE: join(dir, 'targets.json'),
     });
-    const csv =
-      'Title,WorkoutType,WorkoutDescription,PlannedDuration,PlannedDistanceInMeters,WorkoutDay,CoachComments,IF,TSS,TimeTotalInHours\r\n' +
-      'Swim drills,Swim,4x100,1,2000,2026-01-05,Relax,,,\r\n' +
-      'Long ride,Bike,Z2,3,90000,2026-01-10,,0.7,,3\r\n';
-    await t.http.post('/api/workouts/import').attach('file', Buffer.from(csv), 'plan.csv');
+    auth = `Bearer ${t.token}`;
     doc = await ApiDocument.fetch(server(t));
+  });
+  // Each call of the walk passes alone and in any order: the same plan before each.
+  beforeEach(async () => {
+    await clearWorkouts(t);
+    const imported = await t.http
+      .post('/api/workouts/import')
+      .attach('file', Buffer.from(PLAN_CSV), 'plan.csv')
+      .expect(201);
+    expect(imported.body.imported).toBe(2);
+    workouts = await t.sql<{ id: number }>(
+      'SELECT id FROM workouts ORDER BY originally_planned_day',
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -81,7 +98,10 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
       createdAt: expect.stringMatching(ISO_UTC),
       lastLogin: expect.stringMatching(ISO_UTC),
     });
-    auth = `Bearer ${res.body.token}`;
+    await api()
+      .get('/api/auth/verify')
+      .set('Authorization', `Bearer ${res.body.token}`)
+      .expect(200);
   });
 
   it('#1 verify at start-up: user.username', async () => {
@@ -102,10 +122,10 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
       .expect(200)
       .expect(doc.check);
     expect(Array.isArray(res.body.workouts)).toBe(true);
-    workouts = res.body.workouts;
-    expect(workouts.length).toBe(2);
-    workouts.forEach(expectFrontendWorkout);
-    expect(workouts[1].tss).toBeCloseTo(147);
+    const listed = res.body.workouts as Record<string, unknown>[];
+    expect(listed.map((w) => w.id)).toEqual(workouts.map((w) => w.id));
+    listed.forEach(expectFrontendWorkout);
+    expect(listed[1].tss).toBeCloseTo(147);
   });
 
   it('#4 tri-club schedule: schedule[weekday][].{time, activity}', async () => {
@@ -149,6 +169,7 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
   it('#9 selection toggle: PUT {isSelected:false} is 2xx', async () => {
     const res = await selectionPut(workouts[0].id, { isSelected: false });
     expect(res.status).toBe(200);
+    expect(res.body.isSelected).toBe(false);
   });
 
   it('#10 drag and drop: one PUT {currentPlanDay, timeOfDay} is 2xx', async () => {
@@ -237,7 +258,8 @@ describe.each(ENGINES)('frontend contract walk on %s', (engine) => {
       .set('Authorization', auth)
       .expect(200)
       .expect(doc.check);
-    expect(list.body.workouts).toHaveLength(4);
+    // The two planned, one new; "Swim drills" on 2026-01-05 is there already.
+    expect(list.body.workouts).toHaveLength(3);
     list.body.workouts.forEach(expectFrontendWorkout);
     const days = list.body.workouts.map(
       (w: { originallyPlannedDay: string }) => w.originallyPlannedDay,

@@ -9,6 +9,7 @@ import { runMigrationsAtomically } from '../src/database/run-migrations';
 import { ApiDocument } from './support/openapi';
 import { server, startTestApp } from './support/test-app';
 import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
+import { childEnv } from './support/server-process';
 
 const ROOT = join(__dirname, '..');
 
@@ -41,7 +42,7 @@ describe.each(ENGINES)('database lifecycle on %s', (engine) => {
       ['-r', 'ts-node/register/transpile-only', join('src', 'main.ts')],
       {
         cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: db.url, MIGRATIONS_RUN: 'false', PORT: '5999' },
+        env: childEnv({ DATABASE_URL: db.url, MIGRATIONS_RUN: 'false', PORT: '5999' }),
       },
     ).then(
       () => ({ code: 0, stderr: '' }),

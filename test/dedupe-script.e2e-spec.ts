@@ -8,13 +8,13 @@ import {
   createLegacyCopy,
   duplicateTotals,
   openDataSource,
-  readSelections,
-  Selection,
   sha256,
   snapshot,
 } from './support/legacy-database';
+import { readSelections, Selection } from './support/sql';
 import { createTestDatabase, ENGINES, TEST_TMP } from './support/test-database';
 import type { TestDatabase } from './support/test-database';
+import { childEnv } from './support/server-process';
 
 const ROOT = resolve(__dirname, '..');
 // These tests spawn the CLIs (1-4 s each); a project-level testTimeout is ignored by Jest.
@@ -28,17 +28,26 @@ interface Run {
 }
 
 describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (engine) => {
+  /** The copy the read-only tests share; the tests that merge take a copy of their own. */
   let db: TestDatabase;
   let selectionsBefore: Selection[];
+  /** What the rule (written again in the test) says a merge must report. */
+  let expected: { workouts: number; rowsDeleted: number };
   let workDir: string;
-  const restored: TestDatabase[] = [];
+  const copies: TestDatabase[] = [];
+
+  const ownCopy = async () => {
+    const copy = await createLegacyCopy(engine);
+    copies.push(copy);
+    return copy;
+  };
 
   /** The script as an operator runs it, with stdin a pipe (not a terminal). */
-  const dedupe = (args: string[], env: Record<string, string> = {}): Run => {
+  const dedupe = (args: string[], env: Record<string, string> = {}, target = db): Run => {
     const options: SpawnSyncOptions = {
       cwd: ROOT,
       // INIT_CWD is where npm was started: the PostgreSQL dump goes there.
-      env: { ...process.env, DATABASE_URL: db.url, INIT_CWD: workDir, ...env },
+      env: childEnv({ DATABASE_URL: target.url, INIT_CWD: workDir, ...env }),
       encoding: 'utf8',
       input: '',
     };
@@ -68,10 +77,11 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     const ds = await openDataSource(db);
     selectionsBefore = await readSelections(ds);
     await ds.destroy();
+    expected = duplicateTotals(selectionsBefore);
   });
   afterAll(async () => {
     rmSync(workDir, { recursive: true, force: true });
-    for (const extra of restored) await extra.drop();
+    for (const copy of copies) await copy.drop();
     await db.drop();
   });
 
@@ -86,10 +96,10 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
   });
 
   it('--check (through npm run) exits 1 and lists every duplicated workout', () => {
-    const { workouts, rowsDeleted } = duplicateTotals(selectionsBefore);
+    const { workouts, rowsDeleted } = expected;
     const run = spawnSync('npm', ['run', '-s', 'dedupe', '--', '--check'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db.url },
+      env: childEnv({ DATABASE_URL: db.url }),
       encoding: 'utf8',
       input: '',
     });
@@ -100,8 +110,6 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     );
   });
 
-  let dryRunTotals: { workouts: number; rowsDeleted: number };
-
   it('--dry-run shows rows found, row kept and merged values, and changes nothing', async () => {
     const unchanged = await state();
     const run = dedupe(['--dry-run']);
@@ -111,11 +119,10 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
       /^Dry run: (\d+) workouts had duplicates; (\d+) rows would be deleted\. Nothing was changed\.$/m,
     );
     expect(totals).not.toBeNull();
-    dryRunTotals = { workouts: Number(totals?.[1]), rowsDeleted: Number(totals?.[2]) };
-    expect(dryRunTotals).toEqual(duplicateTotals(selectionsBefore));
+    expect({ workouts: Number(totals?.[1]), rowsDeleted: Number(totals?.[2]) }).toEqual(expected);
 
     // Every kept row it announces, with its merged values, is the rule's.
-    const expected = applyRuleInMemory(selectionsBefore);
+    const merged = applyRuleInMemory(selectionsBefore);
     const duplicated = new Set(
       selectionsBefore
         .filter((s, _, all) => all.filter((o) => o.workout_id === s.workout_id).length > 1)
@@ -123,7 +130,7 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     );
     const results = [...run.stdout.matchAll(/^ {2}result id=(\d+) (.*)$/gm)];
     expect(results).toHaveLength(duplicated.size);
-    const byId = new Map(expected.map((s) => [s.id, s]));
+    const byId = new Map(merged.map((s) => [s.id, s]));
     for (const [, id, text] of results) {
       const row = byId.get(Number(id));
       expect(row && duplicated.has(row.workout_id)).toBe(true);
@@ -167,8 +174,8 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     expect(questions).toEqual([
       expect.stringMatching(
         new RegExp(
-          `Merge the duplicates of ${dryRunTotals.workouts} workouts and delete ` +
-            `${dryRunTotals.rowsDeleted} rows in .*\\? \\(y/N\\) $`,
+          `Merge the duplicates of ${expected.workouts} workouts and delete ` +
+            `${expected.rowsDeleted} rows in .*\\? \\(y/N\\) $`,
         ),
       ),
     ]);
@@ -186,12 +193,13 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     });
   }
 
-  it('--backup --yes writes a readable backup, then merges with the totals of the dry run', async () => {
-    const run = dedupe(['--backup', '--yes']);
+  it('--backup --yes writes a readable backup, then merges with the totals of the rule', async () => {
+    const target = await ownCopy();
+    const run = dedupe(['--backup', '--yes'], {}, target);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
-      `${dryRunTotals.workouts} workouts had duplicates; ${dryRunTotals.rowsDeleted} rows deleted`,
+      `${expected.workouts} workouts had duplicates; ${expected.rowsDeleted} rows deleted`,
     );
     const file = /^Backup written and checked: (.+)$/m.exec(run.stdout)?.[1] as string;
     expect(existsSync(file)).toBe(true);
@@ -199,14 +207,15 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     // The backup holds the database as it was before the merge.
     let copy: TestDatabase;
     if (engine === 'sqlite') {
-      expect(file).toMatch(new RegExp(`^${db.path}\\.bak-\\d{14}$`));
-      copy = { ...db, url: `sqlite:${file}`, path: file, drop: () => Promise.resolve() };
+      expect(file).toMatch(new RegExp(`^${target.path}\\.bak-\\d{14}$`));
+      copy = { ...target, url: `sqlite:${file}`, path: file, drop: () => Promise.resolve() };
     } else {
-      expect(file).toMatch(new RegExp(`^${workDir}/${db.name}\\.bak-\\d{14}\\.dump$`));
+      expect(file).toMatch(new RegExp(`^${workDir}/${target.name}\\.bak-\\d{14}\\.dump$`));
       copy = await createTestDatabase('postgres');
-      restored.push(copy);
+      copies.push(copy);
       const restore = spawnSync('pg_restore', ['--no-owner', '-d', copy.url, file], {
         encoding: 'utf8',
+        env: childEnv(),
       });
       expect(restore.stderr).toBe('');
     }
@@ -217,7 +226,7 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
       await backup.destroy();
     }
 
-    const ds = await openDataSource(db);
+    const ds = await openDataSource(target);
     try {
       expect(await readSelections(ds)).toEqual(applyRuleInMemory(selectionsBefore));
     } finally {
@@ -225,15 +234,16 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     }
   });
 
-  it('--check exits 0 once the duplicates are gone', () => {
-    const run = dedupe(['--check']);
+  it('--check exits 0 once the duplicates are gone', async () => {
+    const target = await ownCopy();
+    expect(dedupe(['--yes'], {}, target)).toMatchObject({ status: 0, stderr: '' });
+    const run = dedupe(['--check'], {}, target);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('OK: no workout has more than one selection row.');
   });
 
-  it('the dedupe migration applies the totals the dry run reported', async () => {
-    const fresh = await createLegacyCopy(engine);
-    restored.push(fresh);
+  it('the dedupe migration applies the totals of the rule', async () => {
+    const fresh = await ownCopy();
     const ds = await openDataSource(fresh);
     const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     try {
@@ -241,10 +251,10 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
       const rowsBefore = await count();
       await ds.runMigrations();
       expect(log).toHaveBeenCalledWith(
-        `Dedupe of workout_selections: ${dryRunTotals.workouts} workouts had duplicates; ` +
-          `${dryRunTotals.rowsDeleted} rows removed`,
+        `Dedupe of workout_selections: ${expected.workouts} workouts had duplicates; ` +
+          `${expected.rowsDeleted} rows removed`,
       );
-      expect(rowsBefore - (await count())).toBe(dryRunTotals.rowsDeleted);
+      expect(rowsBefore - (await count())).toBe(expected.rowsDeleted);
     } finally {
       log.mockRestore();
       await ds.destroy();

@@ -1,26 +1,38 @@
 import { Client } from 'pg';
+import { onCi } from './support/ci';
 import { radicaleSkipped } from './support/radicale';
+import { newRunId, removeLeftovers } from './support/test-database';
 
 /**
  * PostgreSQL specs run when TEST_POSTGRES_URL is set (a URL allowed to create databases). Then
- * an unreachable server fails the run; unset, one line says the PostgreSQL specs were skipped.
+ * an unreachable server fails the run; unset, one line says the PostgreSQL specs were skipped,
+ * except on CI, where that fails the run: a CI run must cover both engines. Also names the run
+ * (what it creates carries the name, see test-database.ts) and removes what crashed runs left.
  */
 export default async function globalSetup(): Promise<void> {
+  process.env.WP_TEST_RUN = newRunId();
   if (radicaleSkipped()) {
     console.log('\nCalendar specs skipped: Radicale is not installed (apt-get install radicale).');
   }
   const url = process.env.TEST_POSTGRES_URL;
   if (!url) {
+    if (onCi()) {
+      throw new Error(
+        'CI is set but TEST_POSTGRES_URL is not: a CI run must cover PostgreSQL too ' +
+          '(set TEST_POSTGRES_URL to a URL allowed to create databases).',
+      );
+    }
     console.log('\nPostgreSQL specs skipped: TEST_POSTGRES_URL is not set.');
-    return;
+  } else {
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } catch (error) {
+      throw new Error(`TEST_POSTGRES_URL is set but PostgreSQL is unreachable: ${String(error)}`);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-  } catch (error) {
-    throw new Error(`TEST_POSTGRES_URL is set but PostgreSQL is unreachable: ${String(error)}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  await removeLeftovers(process.env.WP_TEST_RUN);
 }

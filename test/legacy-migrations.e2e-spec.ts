@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { QueryRunner } from 'typeorm';
@@ -11,16 +11,15 @@ import {
   createLegacyCopy,
   duplicateTotals,
   openDataSource,
-  readSelections,
-  Selection,
   sha256,
   snapshot,
-  sql,
   tableRows,
 } from './support/legacy-database';
+import { readSelections, Selection, sql } from './support/sql';
 import { startTestApp } from './support/test-app';
 import { ENGINES } from './support/test-database';
 import type { TestDatabase } from './support/test-database';
+import { childEnv } from './support/server-process';
 
 const ROOT = resolve(__dirname, '..');
 // These tests spawn the CLIs (1-4 s each); a project-level testTimeout is ignored by Jest.
@@ -29,6 +28,8 @@ jest.setTimeout(60_000);
 describe.each(ENGINES)('migrations on a copy of the legacy Flask database (%s)', (engine) => {
   let db: TestDatabase;
   let before: { workouts: unknown[]; users: unknown[]; selections: Selection[] };
+  /** `npm run migration:run` on the copy, once for all (each test passes alone). */
+  let migration: SpawnSyncReturns<string>;
 
   beforeAll(async () => {
     db = await createLegacyCopy(engine);
@@ -39,6 +40,11 @@ describe.each(ENGINES)('migrations on a copy of the legacy Flask database (%s)',
       selections: await readSelections(ds),
     };
     await ds.destroy();
+    migration = spawnSync('npm', ['run', '-s', 'migration:run'], {
+      cwd: ROOT,
+      env: childEnv({ DATABASE_URL: db.url, TS_NODE_TRANSPILE_ONLY: '1' }),
+      encoding: 'utf8',
+    });
   });
   afterAll(() => db.drop());
 
@@ -49,11 +55,7 @@ describe.each(ENGINES)('migrations on a copy of the legacy Flask database (%s)',
   });
 
   it('npm run migration:run applies baseline, dedupe and unique index, and logs the totals', () => {
-    const run = spawnSync('npm', ['run', '-s', 'migration:run'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db.url, TS_NODE_TRANSPILE_ONLY: '1' },
-      encoding: 'utf8',
-    });
+    const run = migration;
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.status).toBe(0);
     const { workouts, rowsDeleted } = duplicateTotals(before.selections);
@@ -66,6 +68,7 @@ describe.each(ENGINES)('migrations on a copy of the legacy Flask database (%s)',
   });
 
   it('leaves every workout and user unchanged and one merged row per workout, as the rule says', async () => {
+    expect(migration.status).toBe(0);
     const ds = await openDataSource(db);
     try {
       expect(await tableRows(ds, 'workouts')).toEqual(before.workouts);

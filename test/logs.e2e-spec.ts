@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +6,7 @@ import { hashPassword } from '../src/auth/password-hasher';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
 import { ServerProcess, startServerProcess } from './support/server-process';
+import { holdSqliteWriteLock } from './support/sqlite-lock';
 import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
 
 const PASSWORD = 'a password that must never be logged';
@@ -97,16 +96,7 @@ describe.each(ENGINES)('the logs of a real server process on %s', (engine) => {
 
     if (engine === 'sqlite') {
       // A write that meets another process's lock logs its retries, from the service.
-      const script = `
-        const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
-        const db = new Database(${JSON.stringify(db.path)});
-        db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n');
-        setTimeout(() => { db.exec('COMMIT'); db.close(); }, 300);`;
-      const holder = spawn(process.execPath, ['-e', script], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const released = once(holder, 'exit');
-      await once(holder.stdout as NodeJS.ReadableStream, 'data');
+      const { released } = await holdSqliteWriteLock(db.path as string, 300);
       expect((await call('log-retried', 'PUT', '/api/selections/1', write)).status).toBe(200);
       await released;
       ids.push('log-retried');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
+import { clearWorkouts } from './support/seed';
 
 const EXAMPLES = join(__dirname, '..', 'config');
 
@@ -33,8 +34,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
   });
 
   it('counts workouts without a selection row as selected', async () => {
-    await t.sql('DELETE FROM workout_selections');
-    await t.sql('DELETE FROM workouts');
+    await clearWorkouts(t);
     const make = (body: object) =>
       t.http
         .post('/api/workouts')
@@ -192,13 +192,14 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
       expect(ok.headers['access-control-allow-credentials']).toBe('true');
       expect(ok.headers['access-control-allow-methods']).toBe('GET,POST,PUT,DELETE,OPTIONS');
       expect(ok.headers['access-control-allow-headers']).toBe('Content-Type,Authorization');
-      const get = await t.http.get('/api/stats').set('Origin', 'http://localhost:3000');
+      const get = await t.http.get('/api/stats').set('Origin', 'http://localhost:3000').expect(200);
       expect(get.headers['access-control-allow-origin']).toBe('http://localhost:3000');
 
       const evil = await request(server(t))
         .options('/api/workouts')
         .set('Origin', 'https://evil.example')
-        .set('Access-Control-Request-Method', 'GET');
+        .set('Access-Control-Request-Method', 'GET')
+        .expect(200);
       expect(evil.headers['access-control-allow-origin']).toBeUndefined();
     });
 
@@ -211,7 +212,8 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
           .set('Access-Control-Request-Headers', 'Authorization');
       const closed = await startTestApp(engine, { NODE_ENV: 'production' });
       try {
-        const res = await preflight(closed, 'http://localhost:3000');
+        // No CORS at all: no preflight route.
+        const res = await preflight(closed, 'http://localhost:3000').expect(405);
         expect(res.headers['access-control-allow-origin']).toBeUndefined();
       } finally {
         await closed.close();
@@ -225,7 +227,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
         expect(res.headers['access-control-allow-origin']).toBe('https://other.example');
         expect(res.headers['access-control-allow-credentials']).toBeUndefined();
         expect(res.headers['access-control-allow-headers']).toContain('Authorization');
-        const other = await preflight(open, 'https://evil.example');
+        const other = await preflight(open, 'https://evil.example').expect(200);
         expect(other.headers['access-control-allow-origin']).toBeUndefined();
       } finally {
         await open.close();

@@ -1,5 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,8 +8,9 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
-import { userToken } from './support/auth';
-import { ServerProcess, startServerProcess } from './support/server-process';
+import { userToken } from './support/users';
+import { childEnv, ServerProcess, startServerProcess } from './support/server-process';
+import { holdSqliteWriteLock } from './support/sqlite-lock';
 import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
 
 const ROOT = join(__dirname, '..');
@@ -23,7 +23,28 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
   beforeEach(async () => {
     db = await createTestDatabase(engine);
   });
-  afterEach(() => db.drop());
+  /** Servers the signal tests start and end themselves: stopped here if a test failed first. */
+  const signalled: ServerProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(signalled.splice(0).map((server) => server.stop()));
+    await db.drop();
+  });
+
+  /** Inserts `count` workouts (ids 1..count on the fresh database) and returns a user's token. */
+  async function workoutsAndToken(count: number, title: string): Promise<string> {
+    const ds = await open(db.url);
+    try {
+      await ds.query(
+        `INSERT INTO workouts (title, workout_type, originally_planned_day, is_custom) VALUES ${Array.from(
+          { length: count },
+          () => `('${title}', 'Run', '2026-01-05', ${engine === 'postgres' ? 'false' : 0})`,
+        ).join(', ')}`,
+      );
+      return await userToken(ds, SECRET_KEY);
+    } finally {
+      await ds.destroy();
+    }
+  }
 
   /**
    * Holds what a selection write of `workoutId` needs for `ms`: on SQLite the file's write lock
@@ -31,20 +52,7 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
    * without blocking the event loop.
    */
   async function holdLock(workoutId: number, ms: number): Promise<Promise<unknown>> {
-    if (engine === 'sqlite') {
-      const script = `
-        const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
-        const db = new Database(${JSON.stringify(db.path)});
-        db.exec('BEGIN IMMEDIATE');
-        process.stdout.write('locked\\n');
-        setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
-      const holder = spawn(process.execPath, ['-e', script], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const released = once(holder, 'exit');
-      await once(holder.stdout as NodeJS.ReadableStream, 'data');
-      return released;
-    }
+    if (engine === 'sqlite') return (await holdSqliteWriteLock(db.path as string, ms)).released;
     const session = new Client({ connectionString: db.url });
     await session.connect();
     await session.query('BEGIN');
@@ -63,19 +71,8 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
       SECRET_KEY,
       LOG_LEVEL: 'info',
     });
-    let token: string;
-    const ds = await open(db.url);
-    try {
-      await ds.query(
-        `INSERT INTO workouts (title, workout_type, originally_planned_day, is_custom) VALUES ${Array.from(
-          { length: 50 },
-          () => `('load', 'Run', '2026-01-05', ${engine === 'postgres' ? 'false' : 0})`,
-        ).join(', ')}`,
-      );
-      token = await userToken(ds, SECRET_KEY);
-    } finally {
-      await ds.destroy();
-    }
+    signalled.push(server);
+    const token = await workoutsAndToken(50, 'load');
     const put = (workoutId: number, body: object) =>
       fetch(`${server.url}/api/selections/${workoutId}`, {
         method: 'PUT',
@@ -159,19 +156,8 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
 
   it('SIGKILL under load loses no acknowledged write and leaves the database intact', async () => {
     const server = await startServerProcess({ DATABASE_URL: db.url, SECRET_KEY });
-    const ds = await open(db.url);
-    let token: string;
-    try {
-      await ds.query(
-        `INSERT INTO workouts (title, workout_type, originally_planned_day, is_custom) VALUES ${Array.from(
-          { length: 8 },
-          () => `('killed', 'Run', '2026-01-05', ${engine === 'postgres' ? 'false' : 0})`,
-        ).join(', ')}`,
-      );
-      token = await userToken(ds, SECRET_KEY);
-    } finally {
-      await ds.destroy();
-    }
+    signalled.push(server);
+    const token = await workoutsAndToken(8, 'killed');
     // Writer k writes workout k's notes n = 0, 1, 2…; what was answered 200 must be stored.
     const acknowledged = new Map<number, number>();
     const writers = Array.from({ length: 8 }, async (_, k) => {
@@ -244,12 +230,7 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
   }, 120_000);
 
   it('npm run migration:run beside a booting app, and the tools without SECRET_KEY in production', async () => {
-    const production: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: db.url,
-    };
-    delete production.SECRET_KEY;
+    const production = childEnv({ NODE_ENV: 'production', DATABASE_URL: db.url });
     const run = (args: string[]) =>
       promisify(execFile)(process.execPath, args, { cwd: ROOT, env: production }).then(
         ({ stdout }) => ({ code: 0, stdout }),

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
-import { userToken } from './support/auth';
+import { userToken } from './support/users';
 import { seedWorkouts, selectionRows, shuffle } from './support/seed';
 import { ServerProcess, startServerProcess } from './support/server-process';
 import { startTestApp, TestApp } from './support/test-app';

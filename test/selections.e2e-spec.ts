@@ -31,6 +31,14 @@ describe.each(ENGINES)('selections on %s', (engine) => {
     return responses.map((res) => res.status);
   }
 
+  /** Sends the requests at once, expects 200 for each, and reads one row per workout back. */
+  async function fireAndRead(requests: Sent[], ids: number[]) {
+    expect((await fire(requests)).filter((status) => status !== 200)).toEqual([]);
+    const rows = await selectionRows(t, ids);
+    expect(rows).toHaveLength(ids.length);
+    return new Map(rows.map((row) => [row.workoutId, row]));
+  }
+
   describe('rules', () => {
     it('creates the row on first write, with the contract shape', async () => {
       const [id] = await seedWorkouts(t, 1);
@@ -157,16 +165,7 @@ describe.each(ENGINES)('selections on %s', (engine) => {
           { workoutId, body: { userNotes: `note ${i}` } },
         ]),
       );
-      const started = Date.now();
-      const statuses = await fire(requests);
-      console.log(
-        `${engine}: ${requests.length} parallel PUTs on new rows in ${Date.now() - started} ms`,
-      );
-
-      expect(statuses.filter((s) => s !== 200)).toEqual([]);
-      const rows = await selectionRows(t, ids);
-      expect(rows).toHaveLength(ids.length);
-      const byId = new Map(rows.map((row) => [row.workoutId, row]));
+      const byId = await fireAndRead(requests, ids);
       ids.forEach((id, i) =>
         expect(byId.get(id)).toEqual({
           workoutId: id,
@@ -190,16 +189,7 @@ describe.each(ENGINES)('selections on %s', (engine) => {
           { workoutId, body: { isSelected: true } },
         ]),
       );
-      const started = Date.now();
-      const statuses = await fire(requests);
-      console.log(
-        `${engine}: ${requests.length} parallel PUTs on existing rows in ${Date.now() - started} ms`,
-      );
-
-      expect(statuses.filter((s) => s !== 200)).toEqual([]);
-      const rows = await selectionRows(t, ids);
-      expect(rows).toHaveLength(ids.length);
-      const byId = new Map(rows.map((row) => [row.workoutId, row]));
+      const byId = await fireAndRead(requests, ids);
       ids.forEach((id, i) =>
         expect(byId.get(id)).toMatchObject({
           isSelected: true,

@@ -1,5 +1,6 @@
 import { ENGINES } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { clearWorkouts } from './support/seed';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -11,8 +12,7 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
   });
   afterAll(() => t.close());
   beforeEach(async () => {
-    await t.sql('DELETE FROM workout_selections');
-    await t.sql('DELETE FROM workouts');
+    await clearWorkouts(t);
   });
 
   const create = (body: Record<string, unknown>) =>
@@ -218,11 +218,11 @@ describe.each(ENGINES)('workouts API on %s', (engine) => {
     });
 
     it('every response carries X-Request-ID, echoing a sane one', async () => {
-      const mine = await t.http.get('/api/workouts').set('X-Request-ID', 'abc-123');
+      const mine = await t.http.get('/api/workouts').set('X-Request-ID', 'abc-123').expect(200);
       expect(mine.headers['x-request-id']).toBe('abc-123');
-      const fresh = await t.http.post('/api/nope').send({});
+      const fresh = await t.http.post('/api/nope').send({}).expect(404);
       expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-      const insane = await t.http.get('/api/workouts').set('X-Request-ID', 'a b\tc');
+      const insane = await t.http.get('/api/workouts').set('X-Request-ID', 'a b\tc').expect(200);
       expect(insane.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
   });

@@ -89,6 +89,7 @@ function exitAfterOutput(code: ExitCode): void {
 export function cliContext(): Promise<INestApplicationContext> {
   return NestFactory.createApplicationContext(
     AppModule.forRoot({
+      ...process.env,
       SECRET_KEY: process.env.SECRET_KEY || 'the-cli-signs-no-tokens',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       // The server's schedule; a command's context lives for seconds.

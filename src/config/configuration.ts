@@ -100,7 +100,7 @@ export const DEFAULT_WEATHER_BASE_URL = 'https://api.open-meteo.com/v1/forecast'
 /** Thrown for a bad or missing environment variable; its message names the variable. */
 export class ConfigError extends Error {}
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const value = env[name]?.trim();

@@ -8,6 +8,8 @@ import { parseDatabaseUrl } from '../../src/config/database-url';
 import { buildDataSourceOptions } from '../../src/database/data-source.options';
 import { AtomicMigrationsDataSource } from '../../src/database/run-migrations';
 import { MERGED_COLUMNS } from '../../src/selections/dedupe/selection-dedupe';
+import { childEnv } from './server-process';
+import type { Selection } from './sql';
 import { createTestDatabase, Engine, TestDatabase } from './test-database';
 
 /** Databases the previous (Flask) backend left behind (copied from shared/fixtures); tests use copies. */
@@ -44,7 +46,7 @@ export async function createLegacyCopy(engine: Engine): Promise<TestDatabase> {
   const load = spawnSync(
     'psql',
     ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', POSTGRES_FIXTURE],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', env: childEnv() },
   );
   if (load.status !== 0) {
     await db.drop();
@@ -99,45 +101,8 @@ export async function openDataSource(
   return ds.initialize();
 }
 
-/** Runs SQL written with `?` placeholders on either engine. */
-export function sql<T = Record<string, unknown>>(
-  ds: DataSource,
-  query: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  let n = 0;
-  const text = ds.options.type === 'postgres' ? query.replace(/\?/g, () => `$${++n}`) : query;
-  return ds.query(text, params);
-}
-
 export function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
-export interface Selection {
-  id: number;
-  workout_id: number;
-  is_selected: boolean | null;
-  current_plan_day: string | null;
-  time_of_day: string | null;
-  workout_location: string | null;
-  user_notes: string | null;
-  updated_at: string | null;
-}
-
-/** Every selection row, by id, with dates and timestamps as text (exact to the microsecond). */
-export async function readSelections(ds: DataSource): Promise<Selection[]> {
-  const rows = await ds.query<Record<string, unknown>[]>(
-    `SELECT id, workout_id, is_selected, CAST(current_plan_day AS TEXT) AS current_plan_day,
-       time_of_day, workout_location, user_notes, CAST(updated_at AS TEXT) AS updated_at
-     FROM workout_selections ORDER BY id`,
-  );
-  return rows.map((row) => ({
-    ...(row as unknown as Selection),
-    id: Number(row.id),
-    workout_id: Number(row.workout_id),
-    is_selected: row.is_selected === null ? null : Boolean(row.is_selected),
-  }));
 }
 
 /** Every row of a table as exact text, in id order. */

@@ -1,22 +1,20 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './server-process';
+import { onCi } from './ci';
+import { childEnv, freePort, stopChild } from './server-process';
+import { TEST_TMP } from './test-database';
 
 const installed = (): boolean => {
   const probe = spawnSync('radicale', ['--version'], { encoding: 'utf8' });
   return !probe.error && probe.status === 0;
 };
 
-/** Under CI a missing tool fails the run; on a developer's machine its specs are skipped. */
-export const underCi = (): boolean => !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
-
 /**
  * `describe` for specs that need Radicale. Without it (a fresh machine), they are skipped, and
  * the global set-up says so in one line; under CI they run and fail loudly.
  */
-export const radicaleSkipped = (): boolean => !underCi() && !installed();
+export const radicaleSkipped = (): boolean => !onCi() && !installed();
 export function describeWithRadicale(name: string, specs: () => void): void {
   (radicaleSkipped() ? describe.skip : describe)(name, specs);
 }
@@ -58,7 +56,8 @@ export class Radicale {
           'run `apt-get install -y radicale` (.ci/run does this).',
       );
     }
-    const dir = mkdtempSync(join(tmpdir(), 'radicale-'));
+    mkdirSync(TEST_TMP, { recursive: true });
+    const dir = mkdtempSync(join(TEST_TMP, 'radicale-'));
     mkdirSync(join(dir, 'collections'));
     const port = await freePort();
     const users = join(dir, 'users');
@@ -86,7 +85,10 @@ export class Radicale {
         '',
       ].join('\n'),
     );
-    const child = spawn('radicale', ['--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('radicale', ['--config', config], {
+      env: childEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const server = new Radicale(port, dir, child);
@@ -155,11 +157,7 @@ export class Radicale {
   }
 
   async stop(): Promise<void> {
-    if (this.process.exitCode === null) {
-      const exited = new Promise((resolve) => this.process.once('exit', resolve));
-      this.process.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(this.process);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,11 @@
+import { readSelections } from './sql';
 import type { TestApp } from './test-app';
+
+/** Deletes every workout and selection: the empty plan a test starts from. */
+export async function clearWorkouts(t: TestApp): Promise<void> {
+  await t.sql('DELETE FROM workout_selections');
+  await t.sql('DELETE FROM workouts');
+}
 
 /** Inserts `count` workouts straight into the database and returns their ids in order. */
 export async function seedWorkouts(t: TestApp, count: number, prefix = 'seed'): Promise<number[]> {
@@ -24,35 +31,12 @@ export async function seedWorkouts(t: TestApp, count: number, prefix = 'seed'): 
   return rows.map((row) => Number(row.id));
 }
 
-export interface SelectionRow {
-  workout_id: number;
-  is_selected: boolean | number | null;
-  current_plan_day: string | Date | null;
-  time_of_day: string | null;
-  workout_location: string | null;
-  user_notes: string | null;
-}
-
-/** The selection rows of the given workouts, normalised across engines. */
+/** The selection rows of the given workouts, by id, with the API's field names. */
 export async function selectionRows(t: TestApp, workoutIds: number[]) {
-  const rows: SelectionRow[] = [];
-  for (let start = 0; start < workoutIds.length; start += 500) {
-    const chunk = workoutIds.slice(start, start + 500);
-    rows.push(
-      ...(await t.sql<SelectionRow>(
-        `SELECT workout_id, is_selected, current_plan_day, time_of_day, workout_location, user_notes
-         FROM workout_selections WHERE workout_id IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
-      )),
-    );
-  }
-  return rows.map((row) => ({
-    workoutId: Number(row.workout_id),
-    isSelected: row.is_selected === null ? null : Boolean(row.is_selected),
-    currentPlanDay:
-      row.current_plan_day instanceof Date
-        ? row.current_plan_day.toISOString().slice(0, 10)
-        : row.current_plan_day,
+  return (await readSelections(t.dataSource, workoutIds)).map((row) => ({
+    workoutId: row.workout_id,
+    isSelected: row.is_selected,
+    currentPlanDay: row.current_plan_day,
     timeOfDay: row.time_of_day,
     workoutLocation: row.workout_location,
     userNotes: row.user_notes,

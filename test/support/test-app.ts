@@ -4,13 +4,14 @@ import TestAgent from 'supertest/lib/agent';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppModule, EnvOverrides } from '../../src/app.module';
+import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { hashPassword } from '../../src/auth/password-hasher';
 import { TokenService } from '../../src/auth/token.service';
-import { LogLevel, readTrustProxy } from '../../src/config/configuration';
-import { sql as sqlOn } from './legacy-database';
+import { Env, LogLevel, readTrustProxy } from '../../src/config/configuration';
+import { sql as sqlOn } from './sql';
 import { createTestDatabase, Engine, TestDatabase } from './test-database';
+import { insertUser } from './users';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -39,16 +40,27 @@ export const TEST_USER = { username: 'athlete', password: 'correct horse battery
 // Hashing is deliberately slow: one hash per spec file is enough.
 let testUserHash: Promise<string> | undefined;
 
-/** Boots the real app (migrations applied) on a database of its own, listening on a free port. */
+/**
+ * Boots the real app (migrations applied) on a database of its own, listening on a free port.
+ * Its environment is the harness's defaults and `env` (a value of `undefined` removes one),
+ * nothing from the shell that runs the tests. A database created here is dropped if boot fails.
+ */
 export async function startTestApp(
   engine: Engine,
-  env: EnvOverrides = {},
+  env: Env = {},
   existing?: TestDatabase,
 ): Promise<TestApp> {
   const db = existing ?? (await createTestDatabase(engine));
-  // NestFactory rather than Test.createTestingModule: modules that pick their implementation
-  // from the HTTP adapter at construction (ServeStaticModule's loader) need the real adapter.
-  const appEnv: EnvOverrides = {
+  try {
+    return await boot(db, env, !existing);
+  } catch (error) {
+    if (!existing) await db.drop();
+    throw error;
+  }
+}
+
+async function boot(db: TestDatabase, env: Env, ownsDatabase: boolean): Promise<TestApp> {
+  const appEnv: Env = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: db.url,
@@ -63,6 +75,8 @@ export async function startTestApp(
   };
   const logLines: string[] = [];
   const logSink = { write: (line: string) => void logLines.push(line) };
+  // NestFactory rather than Test.createTestingModule: modules that pick their implementation
+  // from the HTTP adapter at construction (ServeStaticModule's loader) need the real adapter.
   const app = await configureApp(
     await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(appEnv),
@@ -76,41 +90,37 @@ export async function startTestApp(
       { bodyParser: false, logger: false, abortOnError: false },
     ),
   );
-  await app.listen(0, '127.0.0.1');
-  const dataSource = app.get<DataSource>(getDataSourceToken());
-  const sql = <T>(query: string, params: unknown[] = []) => sqlOn<T>(dataSource, query, params);
+  try {
+    await app.listen(0, '127.0.0.1');
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    const sql = <T>(query: string, params: unknown[] = []) => sqlOn<T>(dataSource, query, params);
 
-  // The user goes straight into the table: the harness must not depend on the login route.
-  testUserHash ??= hashPassword(TEST_USER.password);
-  await sql('DELETE FROM users WHERE username = ?', [TEST_USER.username]);
-  await sql('INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)', [
-    TEST_USER.username,
-    await testUserHash,
-    new Date().toISOString().replace('T', ' ').replace('Z', ''),
-  ]);
-  const [{ id }] = await sql<{ id: number }>('SELECT id FROM users WHERE username = ?', [
-    TEST_USER.username,
-  ]);
-  const token = app.get(TokenService).issue(Number(id));
-  const http = request.agent(app.getHttpServer());
-  http.set('Authorization', `Bearer ${token}`);
+    testUserHash ??= hashPassword(TEST_USER.password);
+    const id = await insertUser(dataSource, TEST_USER.username, await testUserHash);
+    const token = app.get(TokenService).issue(id);
+    const http = request.agent(app.getHttpServer());
+    http.set('Authorization', `Bearer ${token}`);
 
-  return {
-    app,
-    dataSource,
-    db,
-    http,
-    user: { id: Number(id), ...TEST_USER },
-    token,
-    secret: env.SECRET_KEY ?? TEST_SECRET,
-    url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`,
-    logs: () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>),
-    sql,
-    close: async () => {
-      await app.close();
-      if (!existing) await db.drop();
-    },
-  };
+    return {
+      app,
+      dataSource,
+      db,
+      http,
+      user: { id, ...TEST_USER },
+      token,
+      secret: appEnv.SECRET_KEY ?? TEST_SECRET,
+      url: `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`,
+      logs: () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>),
+      sql,
+      close: async () => {
+        await app.close();
+        if (ownsDatabase) await db.drop();
+      },
+    };
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** The listening server, for requests without the default credentials of `http`. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -21,7 +21,22 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export const TEST_TMP = join(tmpdir(), 'workout-planner-tests');
+/**
+ * What a test run creates carries its id: `<pid of the Jest process>_<start time>`, set by
+ * test/global-setup.ts (a spec run some other way gets one of its own). Another run on the same
+ * machine, and its databases, are then never touched by this one's cleanup.
+ */
+export const TEST_RUN = (process.env.WP_TEST_RUN ??= newRunId());
+
+export function newRunId(): string {
+  return `${process.pid}_${Date.now().toString(36)}`;
+}
+
+const TEST_ROOT = join(tmpdir(), 'workout-planner-tests');
+const DATABASE_PREFIX = 'wp_test_';
+
+/** This run's folder for SQLite files and other scratch files. */
+export const TEST_TMP = join(TEST_ROOT, TEST_RUN);
 
 async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: process.env.TEST_POSTGRES_URL });
@@ -55,7 +70,7 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
       },
     };
   }
-  const name = `wp_test_${suffix}`;
+  const name = `${DATABASE_PREFIX}${TEST_RUN}_${suffix}`;
   await admin((client) => client.query(`CREATE DATABASE "${name}"`));
   return {
     engine,
@@ -66,4 +81,53 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
         () => undefined,
       ),
   };
+}
+
+/** Whether the run's Jest process is still there (the pid leads its id). */
+function isAlive(run: string): boolean {
+  const pid = Number(run.split('_')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Drops what the given run left (its PostgreSQL databases and its scratch folder), and what
+ * runs whose process is gone left behind (a crash, ^C): never another live run's.
+ */
+export async function removeLeftovers(run: string): Promise<{ databases: string[] }> {
+  const doomed = (id: string) => id === run || !isAlive(id);
+  const databases: string[] = [];
+  for (const dir of safeReaddir(TEST_ROOT)) {
+    if (/^\d+_[0-9a-z]+$/.test(dir) && doomed(dir)) {
+      rmSync(join(TEST_ROOT, dir), { recursive: true, force: true });
+    }
+  }
+  if (process.env.TEST_POSTGRES_URL) {
+    await admin(async (client) => {
+      const { rows } = await client.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE $1`,
+        [`${DATABASE_PREFIX}%`],
+      );
+      for (const { datname } of rows) {
+        const id = /^wp_test_(\d+_[0-9a-z]+)_[0-9a-f]{12}$/.exec(datname)?.[1];
+        if (id === undefined || !doomed(id)) continue;
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+        databases.push(datname);
+      }
+    });
+  }
+  return { databases };
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
