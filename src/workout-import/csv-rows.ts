@@ -4,21 +4,8 @@ import { DomainError } from '../common/domain-error';
 import { codePointLength } from '../common/validation';
 import type { WorkoutFields } from '../workouts/workouts.repository';
 
-/** A TrainingPeaks export row as a workout to insert. */
-export type ImportedWorkout = Required<
-  Pick<
-    WorkoutFields,
-    | 'title'
-    | 'workoutType'
-    | 'workoutDescription'
-    | 'plannedDuration'
-    | 'plannedDistanceMeters'
-    | 'originallyPlannedDay'
-    | 'coachComments'
-    | 'tss'
-    | 'intensityFactor'
-  >
->;
+/** A TrainingPeaks export row as a workout to insert: every plan column, no bookkeeping one. */
+export type ImportedWorkout = Required<Omit<WorkoutFields, 'isCustom' | 'createdAt'>>;
 
 /**
  * `row` is the row number a spreadsheet shows for the record: the header is row 1, the first
