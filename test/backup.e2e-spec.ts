@@ -265,6 +265,46 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
     });
   }
 
+  if (engine === 'postgres') {
+    it('refuses a backup older than the database (tables it lacks would stay); an empty database takes it', async () => {
+      const SELECTIONS = 'SELECT * FROM workout_selections ORDER BY id';
+      const backedUp = await t.sql(SELECTIONS);
+      const { file } = await backupNow();
+      const db = await createTestDatabase('postgres');
+      const empty = await createTestDatabase('postgres');
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        // A database one migration ahead of the backup.
+        await client.query('CREATE TABLE later_feature (id integer)');
+        const refused = await cli('restore', [file, '--yes'], cliEnv(db));
+        expect(refused.status).toBe(1);
+        expect(refused.stderr).toMatch(
+          /^restore refused: the database has tables the backup does not \(public\.later_feature\).*nothing was replaced\.$/m,
+        );
+        const { rows } = await client.query<{ name: string }>(
+          "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'",
+        );
+        expect(rows).toEqual([{ name: 'later_feature' }]);
+
+        const restored = await cli('restore', [file, '--yes'], cliEnv(empty));
+        expect(restored.stderr).toBe('');
+        expect(restored.status).toBe(0);
+        const fresh = new Client({ connectionString: empty.url });
+        await fresh.connect();
+        try {
+          expect((await fresh.query(SELECTIONS)).rows).toEqual(backedUp);
+        } finally {
+          await fresh.end();
+        }
+      } finally {
+        await client.end();
+        await db.drop();
+        await empty.drop();
+      }
+    });
+  }
+
   it('refuses a corrupted backup before anything is replaced', async () => {
     const { file } = await backupNow();
     const bytes = await readFile(file);

@@ -10,6 +10,8 @@ import {
   holdSqliteAlone,
   replaceSqliteFile,
   restorePostgres,
+  tablesInDatabase,
+  tablesInDump,
 } from '../database/backup';
 import { sqliteFileHolders } from '../database/sqlite-in-use';
 import { readBackupTarget } from './backup-cli';
@@ -128,8 +130,19 @@ async function restoreIntoPostgres(
   yes: boolean,
   io: RestoreIo,
 ): Promise<ExitCode> {
-  await checkPostgresDump(backup);
+  const dumped = new Set(tablesInDump(await checkPostgresDump(backup)));
   io.out(`Backup checked: ${backup} (pg_restore --list reads it)`);
+  // --clean drops only what the dump holds: a table made by a later migration would stay, and
+  // the restored migrations table would have the next start create it again, and fail.
+  const newer = (await tablesInDatabase(target.url)).filter((table) => !dumped.has(table));
+  if (newer.length > 0) {
+    throw new BackupError(
+      `the database has tables the backup does not (${newer.join(', ')}): it is newer than the ` +
+        'backup, and pg_restore would leave them. Restore into a new, empty database instead ' +
+        '(createdb, then DATABASE_URL=<its URL> npm run restore -- <file>) and point the app at ' +
+        'it; nothing was replaced.',
+    );
+  }
   if (!(await confirm(io, ask(target, yes, backup)))) return EXIT.failed;
   await restorePostgres(target.url, backup);
   io.out(

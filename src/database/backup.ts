@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 
 /**
  * Copies of the database, checked before they are trusted. A copy is written under a temporary
@@ -171,6 +172,28 @@ export async function dumpPostgres(url: string, file: string): Promise<BackupCop
     await checkPostgresDump(partial);
     return { file, bytes: (await stat(partial)).size };
   });
+}
+
+/** The tables a `pg_restore --list` listing creates, as `schema.table`. */
+export function tablesInDump(listing: string): string[] {
+  return [...listing.matchAll(/^\d+; \d+ \d+ TABLE (\S+) (\S+) /gm)].map(
+    ([, schema, table]) => `${schema}.${table}`,
+  );
+}
+
+/** The tables of a PostgreSQL database, as `schema.table` (system schemas left out). */
+export async function tablesInDatabase(url: string): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT schemaname || '.' || tablename AS name FROM pg_tables
+        WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+    );
+    return rows.map((row) => row.name);
+  } finally {
+    await client.end();
+  }
 }
 
 /** `pg_restore --clean --if-exists --single-transaction`: all of the dump or nothing. */
