@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { check, lock } from 'proper-lockfile';
@@ -21,6 +21,14 @@ const options = (folder: string, holder: string) => ({
 export async function holdSqliteFile(path: string): Promise<() => Promise<void>> {
   const folder = folderOf(path);
   await mkdir(folder, { recursive: true });
+  // Marks of killed servers, stale: removed one by one after a check (another server may be
+  // making its own right now).
+  for (const name of await readdir(folder)) {
+    const holder = name.endsWith('.lock') ? name.slice(0, -'.lock'.length) : null;
+    if (holder && !(await check(join(folder, holder), options(folder, holder)))) {
+      await rm(join(folder, name), { recursive: true, force: true });
+    }
+  }
   const holder = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const release = await lock(join(folder, holder), {
     ...options(folder, holder),
