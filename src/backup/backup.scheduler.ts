@@ -46,7 +46,9 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
         : `No backup yet in ${this.settings.dir}`,
     );
     if (this.intervalMs === 0 || this.isMemory()) {
-      this.logger.log('Scheduled backups are off (BACKUP_INTERVAL_HOURS=0)');
+      this.logger.log(
+        `Scheduled backups are off (${this.isMemory() ? 'an in-memory database' : 'BACKUP_INTERVAL_HOURS=0'})`,
+      );
       return;
     }
     this.logger.log(

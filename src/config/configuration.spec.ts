@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     [{ SHUTDOWN_GRACE_MS: '-1' }, /^SHUTDOWN_GRACE_MS /],
     [{ BACKUP_INTERVAL_HOURS: 'daily' }, /^BACKUP_INTERVAL_HOURS /],
     [{ BACKUP_INTERVAL_HOURS: '-1' }, /^BACKUP_INTERVAL_HOURS /],
+    [{ BACKUP_INTERVAL_HOURS: '577' }, /^BACKUP_INTERVAL_HOURS .* to 576 /],
     [{ BACKUP_KEEP: '0' }, /^BACKUP_KEEP /],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -218,7 +218,8 @@ export function readBackup(env: Env, database: DatabaseTarget): BackupConfig {
   const fileDefault = database.engine === 'sqlite' && database.path !== ':memory:';
   return {
     dir: resolve(env.BACKUP_DIR?.trim() || 'data/backups'),
-    intervalHours: readNumber(env, 'BACKUP_INTERVAL_HOURS', fileDefault ? 24 : 0, 0, 24 * 366),
+    // At most 24 days: a timer cannot wait longer (2^31 ms).
+    intervalHours: readNumber(env, 'BACKUP_INTERVAL_HOURS', fileDefault ? 24 : 0, 0, 24 * 24),
     keep: readInt(env, 'BACKUP_KEEP', 7, 1, 10_000),
   };
 }
