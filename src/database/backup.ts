@@ -45,17 +45,20 @@ export function backupStamp(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
+function openReadOnly(file: string): Database.Database {
+  try {
+    return new Database(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new BackupError(`${file} cannot be opened: ${(error as Error).message}`);
+  }
+}
+
 /**
  * Opens a SQLite file read-only and checks it: integrity and row counts of every table. Throws
  * BackupError when the file is not a sound SQLite database or has no `workout_selections` table.
  */
 export function checkSqliteFile(file: string): SqliteCheck {
-  let db: Database.Database;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-  } catch (error) {
-    throw new BackupError(`${file} cannot be opened: ${(error as Error).message}`);
-  }
+  const db = openReadOnly(file);
   try {
     const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
       (row) => row.integrity_check,
@@ -88,10 +91,15 @@ export function checkSqliteFile(file: string): SqliteCheck {
   }
 }
 
-/** Renames `partial` to `file` once `check` accepts it; removes it otherwise. */
-async function publish<T>(partial: string, file: string, check: () => Promise<T>): Promise<T> {
+/**
+ * Has `write` make the copy under `<file>.partial` (and check it), then renames it to `file`;
+ * removes the partial file when anything fails. An existing `file` is never overwritten.
+ */
+async function publish<T>(file: string, write: (partial: string) => Promise<T>): Promise<T> {
+  if (existsSync(file)) throw new BackupError(`${file} already exists; not overwriting it`);
+  const partial = `${file}.partial`;
   try {
-    const result = await check();
+    const result = await write(partial);
     await rename(partial, file);
     return result;
   } finally {
@@ -105,15 +113,8 @@ async function publish<T>(partial: string, file: string, check: () => Promise<T>
  * restart the copy, and under steady writes a stepwise copy might never end.
  */
 export async function copySqlite(source: string, file: string): Promise<BackupCopy> {
-  if (existsSync(file)) throw new BackupError(`${file} already exists; not overwriting it`);
-  const partial = `${file}.partial`;
-  return publish(partial, file, async () => {
-    let db: Database.Database;
-    try {
-      db = new Database(source, { readonly: true, fileMustExist: true });
-    } catch (error) {
-      throw new BackupError(`${source} cannot be opened: ${(error as Error).message}`);
-    }
+  return publish(file, async (partial) => {
+    const db = openReadOnly(source);
     try {
       await db.backup(partial, { progress: ({ totalPages }) => totalPages });
     } finally {
@@ -165,9 +166,7 @@ export async function checkPostgresDump(file: string): Promise<string> {
 
 /** `pg_dump --format=custom`, checked with `pg_restore --list`. */
 export async function dumpPostgres(url: string, file: string): Promise<BackupCopy> {
-  if (existsSync(file)) throw new BackupError(`${file} already exists; not overwriting it`);
-  const partial = `${file}.partial`;
-  return publish(partial, file, async () => {
+  return publish(file, async (partial) => {
     await pgTool('pg_dump', ['--format=custom', `--file=${partial}`], url);
     await checkPostgresDump(partial);
     return { file, bytes: (await stat(partial)).size };
