@@ -33,6 +33,28 @@ export default tseslint.config(
     },
   },
   {
+    // One write path: TransactionRunner.write owns every transaction, its retry and its 503.
+    files: ['src/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['src/database/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(transaction|startTransaction|commitTransaction|rollbackTransaction)$/]',
+          message:
+            'Transactions belong to the write path: use TransactionRunner.write (or rehearse).',
+        },
+        {
+          selector:
+            'CallExpression[callee.property.name="query"] > Literal.arguments:first-child[value=/^\\s*(BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\\b/i]',
+          message:
+            'Transactions belong to the write path: use TransactionRunner.write (or rehearse).',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

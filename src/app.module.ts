@@ -12,6 +12,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RouteTable } from './common/route-table';
 import { AppValidationPipe } from './common/validation';
 import { AppConfig, Env, loadConfig } from './config/configuration';
+import type { ConnectionUse } from './database/data-source.options';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { SelectionsModule } from './selections/selections.module';
@@ -25,9 +26,10 @@ import { WorkoutsModule } from './workouts/workouts.module';
 export class AppModule {
   /**
    * `env` is the whole environment the app reads, nothing merged in: the entry points pass
-   * process.env, the specs an environment of their own that the shell cannot change.
+   * process.env, the specs an environment of their own that the shell cannot change. `use`:
+   * the server's connection, or a command's (see DatabaseModule).
    */
-  static forRoot(env: Env): DynamicModule {
+  static forRoot(env: Env, use: ConnectionUse['use'] = 'requests'): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -40,7 +42,7 @@ export class AppModule {
         }),
         LoggingModule,
         MetricsModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(use),
         HealthModule,
         AuthModule,
         WorkoutsModule,

@@ -122,7 +122,7 @@ describe.each(ENGINES)('the logs of a real server process on %s', (engine) => {
     if (engine === 'sqlite') {
       const retried = lines.filter((line) => line.reqId === 'log-retried');
       expect(retried.length).toBeGreaterThan(1);
-      expect(retried[0]).toMatchObject({ context: 'ConflictRetry', code: 'SQLITE_BUSY' });
+      expect(retried[0]).toMatchObject({ context: 'TransactionRunner', code: 'SQLITE_BUSY' });
     }
 
     // No password, token, Authorization header or login body, anywhere in the output.

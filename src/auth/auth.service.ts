@@ -39,7 +39,7 @@ export class AuthService {
   private decoyHash?: Promise<string>;
 
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly db: TransactionRunner,
     private readonly users: UsersRepository,
     private readonly tokens: TokenService,
     private readonly attempts: LoginAttempts,
@@ -51,7 +51,7 @@ export class AuthService {
     let user: User | null;
     let check: PasswordCheck;
     try {
-      user = await this.tx.read((manager) => this.users.findByUsername(manager, username));
+      user = await this.db.read((manager) => this.users.findByUsername(manager, username));
       check = await verifyPassword(password, user?.passwordHash ?? (await this.decoy()));
     } catch (error) {
       attempt.succeeded(); // not a wrong password: the database failed, it does not count
@@ -66,7 +66,7 @@ export class AuthService {
     // Upgrade a legacy (werkzeug) or weaker hash now that the password is known to be right.
     const newHash = check.needsRehash ? await hashPassword(password) : null;
     const now = new Date();
-    const updated = await this.tx.transaction(async (manager) => {
+    const updated = await this.db.write({ what: 'the login' }, async (manager) => {
       if (newHash) await this.users.setPasswordHash(manager, user.id, newHash);
       await this.users.setLastLogin(manager, user.id, now);
       return this.users.findById(manager, user.id);
@@ -81,7 +81,7 @@ export class AuthService {
 
   /** The token's user as the contract shows it (the gate checked that it exists). */
   async currentUser(userId: number): Promise<UserJson> {
-    const user = await this.tx.read((manager) => this.users.findById(manager, userId));
+    const user = await this.db.read((manager) => this.users.findById(manager, userId));
     if (!user) throw new DomainError('UNAUTHORIZED', 'Invalid token: user no longer exists');
     return presentUser(user);
   }

@@ -43,7 +43,7 @@ export class LoginAttempts {
       throw new DomainError(
         'TOO_MANY_REQUESTS',
         `Too many login attempts. Try again in ${retryAfter} seconds.`,
-        retryAfter,
+        { retryAfterSeconds: retryAfter },
       );
     }
     this.inFlight.set(address, pending + 1);

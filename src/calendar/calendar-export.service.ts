@@ -87,7 +87,7 @@ export class CalendarExportService {
 
   constructor(
     config: ConfigService<AppConfig, true>,
-    private readonly tx: TransactionRunner,
+    private readonly db: TransactionRunner,
     private readonly workouts: WorkoutsRepository,
     private readonly caldav: CaldavClient,
   ) {
@@ -101,7 +101,7 @@ export class CalendarExportService {
       throw new DomainError('BAD_INPUT', 'startDate must be before or equal to endDate');
     }
     const settings = this.requireSettings();
-    const all = await this.tx.read((manager) => this.workouts.findAllWithSelection(manager));
+    const all = await this.db.read((manager) => this.workouts.findAllWithSelection(manager));
     const days = planDays(all, { start, end });
     const title = this.settings.eventTitle;
 

@@ -12,14 +12,14 @@ const hashOf = (token: string) => createHash('sha256').update(token, 'utf8').dig
 @Injectable()
 export class CalendarFeedTokensService {
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly db: TransactionRunner,
     private readonly tokens: CalendarFeedTokensRepository,
   ) {}
 
   /** A new token; the previous one stops working. Only its hash is stored. */
   async rotate(): Promise<string> {
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
-    await this.tx.transaction((manager) =>
+    await this.db.write({ what: 'the new feed token' }, (manager) =>
       this.tokens.replace(manager, hashOf(token).toString('hex'), new Date()),
     );
     return token;
@@ -28,7 +28,7 @@ export class CalendarFeedTokensService {
   async isValid(token: unknown): Promise<boolean> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 256) return false;
     const given = hashOf(token);
-    const stored = await this.tx.read((manager) => this.tokens.hashes(manager));
+    const stored = await this.db.read((manager) => this.tokens.hashes(manager));
     let valid = false;
     for (const hex of stored) {
       const expected = Buffer.from(hex, 'hex');

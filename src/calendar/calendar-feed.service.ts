@@ -15,7 +15,7 @@ export class CalendarFeedService {
 
   constructor(
     config: ConfigService<AppConfig, true>,
-    private readonly tx: TransactionRunner,
+    private readonly db: TransactionRunner,
     private readonly workouts: WorkoutsRepository,
     private readonly tokens: CalendarFeedTokensService,
   ) {
@@ -26,7 +26,7 @@ export class CalendarFeedService {
     if (!(await this.tokens.isValid(token))) {
       throw new DomainError('UNAUTHORIZED', 'A valid calendar feed token is required');
     }
-    const all = await this.tx.read((manager) => this.workouts.findAllWithSelection(manager));
+    const all = await this.db.read((manager) => this.workouts.findAllWithSelection(manager));
     return buildPlanCalendar(planDays(all), this.title).toString();
   }
 }

@@ -11,16 +11,31 @@ export type DomainErrorCode =
   | 'BAD_GATEWAY'
   | 'MISCONFIGURED';
 
+export interface DomainErrorDetails {
+  /** For 429 and 503: when the client may try again (the Retry-After header). */
+  retryAfterSeconds?: number;
+  /** What went wrong underneath: for the log, never for the client. */
+  cause?: unknown;
+}
+
 export class DomainError extends Error {
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly code: DomainErrorCode,
     message: string,
-    /** For 429 and 503: when the client may try again (the Retry-After header). */
-    readonly retryAfterSeconds?: number,
+    { retryAfterSeconds, cause }: DomainErrorDetails = {},
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'DomainError';
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+
+export const DATABASE_UNAVAILABLE = 'The database is unavailable, please retry';
+
+/** The database cannot be reached, or is held by another process past the wait. */
+export const databaseUnavailable = (cause?: unknown) =>
+  new DomainError('UNAVAILABLE', DATABASE_UNAVAILABLE, { cause });

@@ -10,7 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/driver-errors';
 import { Metrics } from '../metrics/metrics';
-import { DomainError, DomainErrorCode } from './domain-error';
+import { DATABASE_UNAVAILABLE, DomainError, DomainErrorCode } from './domain-error';
 import type { ErrorResponse } from './openapi';
 import { RouteTable } from './route-table';
 
@@ -36,7 +36,6 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
 
 const pathOf = (request: FastifyRequest) => request.url.split('?', 1)[0];
 
-export const DATABASE_UNAVAILABLE = 'The database is unavailable, please retry';
 const MISCONFIGURED =
   'The server is not configured for this request; the details are in the server log';
 /** Worth retrying soon: the database restarting, another process holding the lock. */

@@ -12,7 +12,7 @@ process.env.TZ = 'UTC';
 
 /**
  * SQLite, serving requests: how long a statement waits, blocking the event loop (better-sqlite3
- * is synchronous), for another process's write lock. Longer waits are the conflict retry's,
+ * is synchronous), for another process's write lock. Longer waits are the write path's,
  * asynchronous and jittered.
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 20;

@@ -1,33 +1,50 @@
-import { Global, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/configuration';
-import { buildDataSourceOptions } from './data-source.options';
-import { ConflictRetry } from './conflict-retry';
+import { buildDataSourceOptions, ConnectionUse } from './data-source.options';
 import { MigrationRunner } from './migration-runner';
 import { holdSqliteFile } from './sqlite-in-use';
 import { TransactionRunner } from './transaction-runner';
 
+/**
+ * The connection, its write path and its migrations. `requests`: the server's, with the
+ * configured pool and timeouts and SQLite's short busy timeout; `maintenance`: a command's,
+ * which has nothing else to serve and waits its turn behind another process.
+ */
 @Global()
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => ({
-        ...buildDataSourceOptions(config.get('database', { infer: true }), {
-          use: 'requests',
-          pool: config.get('databasePool', { infer: true }),
-        }),
-        // Fail at boot instead of retrying for minutes when the database is unreachable.
-        retryAttempts: 0,
-      }),
-    }),
-  ],
-  providers: [TransactionRunner, MigrationRunner, ConflictRetry],
-  exports: [TransactionRunner, ConflictRetry],
-})
+@Module({})
 export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private letGo?: () => Promise<void>;
+
+  static forRoot(use: ConnectionUse['use'] = 'requests'): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<AppConfig, true>) => ({
+            ...buildDataSourceOptions(
+              config.get('database', { infer: true }),
+              use === 'requests'
+                ? { use, pool: config.get('databasePool', { infer: true }) }
+                : { use },
+            ),
+            // Fail at boot instead of retrying for minutes when the database is unreachable.
+            retryAttempts: 0,
+          }),
+        }),
+      ],
+      providers: [TransactionRunner, MigrationRunner],
+      exports: [TransactionRunner],
+    };
+  }
 
   constructor(private readonly config: ConfigService<AppConfig, true>) {}
 

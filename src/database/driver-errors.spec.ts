@@ -57,6 +57,8 @@ describe('driver errors', () => {
     ['SQLite I/O', failed('SQLITE_IOERR_WRITE')],
     ['SQLite disk full', failed('SQLITE_FULL')],
     ['SQLite read-only', failed('SQLITE_READONLY')],
+    ["another process's SQLite lock, escaped the write path", failed('SQLITE_BUSY')],
+    ['a locked SQLite table', failed('SQLITE_LOCKED')],
     [
       'a cause chained by node-postgres',
       new Error('Connection terminated due to connection timeout', { cause: socket('ETIMEDOUT') }),
@@ -68,7 +70,6 @@ describe('driver errors', () => {
   it.each([
     ['a syntax error', failed('42601')],
     ['a unique violation', failed('23505')],
-    ['SQLite busy (retried, not unavailable by itself)', failed('SQLITE_BUSY')],
     ['SQLite constraint', failed('SQLITE_CONSTRAINT_NOTNULL')],
     ['an app error', new Error('boom')],
     ['nothing', undefined],

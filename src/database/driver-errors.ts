@@ -77,7 +77,10 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return code !== undefined && FOREIGN_KEY.has(code);
 }
 
-/** The database cannot be reached or used right now; a later attempt may work. */
+/**
+ * The database cannot be reached or used right now; a later attempt may work. Another process's
+ * SQLite lock counts too: the write path waits for it, but one that escapes is no server fault.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && depth < 5; depth++) {
     const code = databaseErrorCode(cause);
@@ -85,7 +88,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       if (NETWORK.has(code) || POSTGRES_UNAVAILABLE.has(code) || code.startsWith('08')) {
         return true;
       }
-      if (SQLITE_UNAVAILABLE.test(code)) return true;
+      if (SQLITE_UNAVAILABLE.test(code) || LOCKED.has(code)) return true;
     }
     const message = (cause as { message?: unknown }).message;
     if (

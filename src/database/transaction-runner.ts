@@ -1,38 +1,182 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Mutex } from 'async-mutex';
 import type { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { SQLITE_BUSY_TIMEOUT_MS } from './data-source.options';
-import { isLockHeldElsewhere } from './driver-errors';
+import { databaseUnavailable, DomainError } from '../common/domain-error';
+import { Metrics } from '../metrics/metrics';
+import {
+  databaseErrorCode,
+  isDatabaseUnavailable,
+  isLockHeldElsewhere,
+  isRetryableConflict,
+} from './driver-errors';
 
-/** After a writer found the lock taken, the next real try waits this long (see beginImmediate). */
-const SQLITE_LOCK_RECHECK_MS = 2.5 * SQLITE_BUSY_TIMEOUT_MS;
+/**
+ * How long a write may keep trying. The bound is time, not a count of attempts: on SQLite
+ * another process may hold the write lock for seconds (an import, the dedupe tool), and the
+ * waiting is done here, asynchronously, rather than by the driver blocking the event loop.
+ */
+export interface RetryPolicy {
+  /** From the start of a write until it gives up (503). */
+  maxWaitMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const RETRY_POLICY = Symbol('RETRY_POLICY');
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxWaitMs: 3000,
+  baseDelayMs: 5,
+  maxDelayMs: 250,
+};
+
+/** What a write is, for its log lines (the logger adds the request id itself). */
+export interface WriteContext {
+  workoutId?: number;
+  /** What is being written, when not a workout ("the import", "the login", ...). */
+  what?: string;
+}
+
+type Work<T> = (manager: EntityManager) => Promise<T>;
+
+const describe = ({ workoutId, what }: WriteContext) =>
+  what ?? (workoutId === undefined ? 'a write' : `the write of workout ${workoutId}`);
 
 interface BrokenReleasable {
   releasePostgresConnection(error: unknown): Promise<void>;
 }
 
 /**
- * Runs units of work against the database with the right isolation for each engine.
+ * The one way to the database: every write of a request or a command is a `write`, every read a
+ * `read`. A write is one transaction, tried again with jittered, exponential backoff when it
+ * meets a conflict (a unique violation, a serialization failure or deadlock, another process's
+ * SQLite lock), each retry logged and counted, until its time is up: then 503 with Retry-After,
+ * as is a database that cannot be reached.
  *
  * PostgreSQL: each transaction gets its own pooled connection (query runner).
  * SQLite: TypeORM's better-sqlite3 driver has one connection and one query runner for the whole
  * process, so two interleaved transactions would nest or collide and one request's rollback
- * could undo another's write. Transactions are therefore serialised in-process (FIFO), and they
- * start with BEGIN IMMEDIATE so another process on the same file waits (busy timeout) at BEGIN
- * instead of failing at its first write.
+ * could undo another's write. Transactions and reads therefore take the connection in turn, and
+ * writes start with BEGIN IMMEDIATE, so another process on the same file makes a write wait at
+ * BEGIN instead of failing at its first statement. That wait blocks the event loop (the driver
+ * is synchronous) for at most the short busy timeout; writers queue for their turn in arrival
+ * order, so only the first of them polls another process's lock while the rest wait
+ * asynchronously and reads go on.
  */
 @Injectable()
 export class TransactionRunner {
-  private readonly sqliteLock = new Mutex();
-  /** When a BEGIN IMMEDIATE last found the file locked by another process. */
-  private lockTakenAt = -Infinity;
+  private readonly logger = new Logger(TransactionRunner.name);
+  private readonly policy: RetryPolicy;
+  /** SQLite: the one connection, held by one transaction or read at a time. */
+  private readonly connection = new Mutex();
+  /** SQLite: writers in arrival order. */
+  private readonly writers = new Mutex();
+  /** SQLite: the last BEGIN IMMEDIATE found another process's lock, and none has got in since. */
+  private heldElsewhere = false;
   readonly engine: 'sqlite' | 'postgres';
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() private readonly metrics?: Metrics,
+    @Optional() @Inject(RETRY_POLICY) policy?: RetryPolicy,
+  ) {
+    this.policy = policy ?? DEFAULT_RETRY_POLICY;
     this.engine = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     if (this.engine === 'postgres') this.guardDyingConnections();
+  }
+
+  /** Runs `work` in one transaction, retried on conflicts within the policy's time. */
+  async write<T>(context: WriteContext, work: Work<T>): Promise<T> {
+    const deadline = performance.now() + this.policy.maxWaitMs;
+    try {
+      if (this.engine === 'postgres') {
+        return await this.retried(context, deadline, () => this.postgresTransaction(work, true));
+      }
+      return await this.writers.runExclusive(() => {
+        // Its whole time went by in line behind a writer that waited for another process.
+        if (this.heldElsewhere && performance.now() > deadline) {
+          this.logger.error(context, `Giving up on ${describe(context)}: the database is locked`);
+          throw databaseUnavailable();
+        }
+        return this.retried(context, deadline, () => this.sqliteTransaction(work, true));
+      });
+    } catch (error) {
+      throw this.asUnavailable(error);
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction that is always rolled back, so that a command can show what a
+   * write would do (the dedupe tool's dry run). Not retried: nothing is written.
+   */
+  async rehearse<T>(work: Work<T>): Promise<T> {
+    try {
+      if (this.engine === 'postgres') return await this.postgresTransaction(work, false);
+      return await this.writers.runExclusive(() => this.sqliteTransaction(work, false));
+    } catch (error) {
+      throw this.asUnavailable(error);
+    }
+  }
+
+  /** Reads outside a transaction; on SQLite they wait for a running transaction to finish. */
+  async read<T>(work: Work<T>): Promise<T> {
+    try {
+      if (this.engine === 'sqlite') {
+        return await this.connection.runExclusive(() => work(this.dataSource.manager));
+      }
+      return await work(this.dataSource.manager);
+    } catch (error) {
+      throw this.asUnavailable(error);
+    }
+  }
+
+  private async retried<T>(
+    context: WriteContext,
+    deadline: number,
+    attempt: () => Promise<T>,
+  ): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!isRetryableConflict(error)) throw error;
+        const code = databaseErrorCode(error) as string;
+        const delay = this.backoff(n);
+        if (performance.now() + delay > deadline) {
+          this.logger.error(
+            { ...context, code, attempts: n },
+            `Giving up on ${describe(context)} after ${n} attempts (${code})`,
+          );
+          throw isLockHeldElsewhere(error)
+            ? databaseUnavailable(error)
+            : new DomainError(
+                'BUSY',
+                'The database is busy with concurrent updates of this workout; please retry',
+                { cause: error },
+              );
+        }
+        this.metrics?.conflictRetries.inc({ code });
+        this.logger.warn(
+          { ...context, code, attempt: n },
+          `Retrying ${describe(context)} after ${code} (attempt ${n})`,
+        );
+        await sleep(delay);
+      }
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+    // Half fixed, half random: waits grow, and writers that met the same lock spread out.
+    return ceiling / 2 + (Math.random() * ceiling) / 2;
+  }
+
+  /** A database that cannot be reached, or is held past the wait: 503 with Retry-After. */
+  private asUnavailable(error: unknown): unknown {
+    if (error instanceof DomainError) return error;
+    return isDatabaseUnavailable(error) ? databaseUnavailable(error) : error;
   }
 
   /**
@@ -51,10 +195,7 @@ export class TransactionRunner {
     });
   }
 
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.engine === 'sqlite') {
-      return this.sqliteLock.runExclusive(() => this.sqliteTransaction(work));
-    }
+  private async postgresTransaction<T>(work: Work<T>, commit: boolean): Promise<T> {
     const queryRunner = this.dataSource.createQueryRunner();
     // A connection that dies mid-transaction (the server restarting, pg_terminate_backend) says
     // why on its 'error' event; TypeORM then releases the runner, and the next statement fails
@@ -68,7 +209,8 @@ export class TransactionRunner {
       try {
         await queryRunner.startTransaction();
         const result = await work(queryRunner.manager);
-        await queryRunner.commitTransaction();
+        if (commit) await queryRunner.commitTransaction();
+        else await queryRunner.rollbackTransaction();
         return result;
       } catch (error) {
         await this.rollbackAfter(queryRunner);
@@ -95,46 +237,26 @@ export class TransactionRunner {
     }
   }
 
-  /** Reads outside a transaction; on SQLite they wait for a running transaction to finish. */
-  async read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.engine === 'sqlite') {
-      return this.sqliteLock.runExclusive(() => work(this.dataSource.manager));
-    }
-    return work(this.dataSource.manager);
-  }
-
-  private async sqliteTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const manager = this.dataSource.manager;
-    await this.beginImmediate(manager);
-    try {
-      const result = await work(manager);
-      await manager.query('COMMIT');
-      return result;
-    } catch (error) {
-      // A failed ROLLBACK (an I/O error) must not hide the original failure either.
-      if (this.sqliteInTransaction()) await manager.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /**
-   * BEGIN IMMEDIATE waits up to the busy timeout for another process's write lock, blocking the
-   * event loop (better-sqlite3 is synchronous). Writers queued behind one that just found the
-   * lock taken would each block in turn; for a moment they fail at once instead, and the
-   * conflict retry waits for them, asynchronously.
-   */
-  private async beginImmediate(manager: EntityManager): Promise<void> {
-    if (performance.now() - this.lockTakenAt < SQLITE_LOCK_RECHECK_MS) {
-      throw Object.assign(new Error('database is locked (by another process, just now)'), {
-        code: 'SQLITE_BUSY',
-      });
-    }
-    try {
-      await manager.query('BEGIN IMMEDIATE');
-    } catch (error) {
-      if (isLockHeldElsewhere(error)) this.lockTakenAt = performance.now();
-      throw error;
-    }
+  private sqliteTransaction<T>(work: Work<T>, commit: boolean): Promise<T> {
+    return this.connection.runExclusive(async () => {
+      const manager = this.dataSource.manager;
+      try {
+        await manager.query('BEGIN IMMEDIATE');
+        this.heldElsewhere = false;
+      } catch (error) {
+        if (isLockHeldElsewhere(error)) this.heldElsewhere = true;
+        throw error;
+      }
+      try {
+        const result = await work(manager);
+        await manager.query(commit ? 'COMMIT' : 'ROLLBACK');
+        return result;
+      } catch (error) {
+        // A failed ROLLBACK (an I/O error) must not hide the original failure either.
+        if (this.sqliteInTransaction()) await manager.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   private sqliteInTransaction(): boolean {

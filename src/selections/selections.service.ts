@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '../common/domain-error';
 import { pickDefined } from '../common/pick';
-import { ConflictRetry } from '../database/conflict-retry';
 import { isForeignKeyViolation } from '../database/driver-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../workouts/workouts.repository';
@@ -21,8 +20,7 @@ export function changesFor(body: UpsertSelectionDto): SelectionChanges {
 @Injectable()
 export class SelectionsService {
   constructor(
-    private readonly tx: TransactionRunner,
-    private readonly retry: ConflictRetry,
+    private readonly db: TransactionRunner,
     private readonly workouts: WorkoutsRepository,
     private readonly selections: SelectionsRepository,
   ) {}
@@ -30,27 +28,23 @@ export class SelectionsService {
   /** Creates or updates the workout's one selection row with the fields the request sent. */
   upsert(workoutId: number, body: UpsertSelectionDto): Promise<SelectionJson> {
     const changes = changesFor(body);
-    return this.retry.run({ workoutId }, () =>
-      this.tx
-        // The workout's existence is checked by the foreign key inside the one statement, rather
-        // than by a SELECT first: a round trip less per request, and no gap for a delete to slip in.
-        .transaction(async (manager) =>
-          presentSelection(await this.selections.upsertForWorkout(manager, workoutId, changes)),
-        )
-        .catch((error: unknown) => {
-          // The workout does not exist, or was deleted while we wrote.
-          throw isForeignKeyViolation(error) ? notFound('Workout') : error;
-        }),
-    );
+    // The workout's existence is checked by the foreign key inside the one statement, rather
+    // than by a SELECT first: a round trip less per request, and no gap for a delete to slip in.
+    return this.db
+      .write({ workoutId }, async (manager) =>
+        presentSelection(await this.selections.upsertForWorkout(manager, workoutId, changes)),
+      )
+      .catch((error: unknown) => {
+        // The workout does not exist, or was deleted while we wrote.
+        throw isForeignKeyViolation(error) ? notFound('Workout') : error;
+      });
   }
 
   /** Resets the workout to its defaults; fine whether or not a row existed. */
   async remove(workoutId: number): Promise<void> {
-    await this.retry.run({ workoutId }, () =>
-      this.tx.transaction(async (manager) => {
-        if (!(await this.workouts.exists(manager, workoutId))) throw notFound('Workout');
-        await this.selections.deleteForWorkout(manager, workoutId);
-      }),
-    );
+    await this.db.write({ workoutId }, async (manager) => {
+      if (!(await this.workouts.exists(manager, workoutId))) throw notFound('Workout');
+      await this.selections.deleteForWorkout(manager, workoutId);
+    });
   }
 }

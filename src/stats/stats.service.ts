@@ -18,12 +18,12 @@ export class StatsJson {
 @Injectable()
 export class StatsService {
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly db: TransactionRunner,
     private readonly workouts: WorkoutsRepository,
   ) {}
 
   async get(): Promise<StatsJson> {
-    const counts = await this.tx.read((manager) => this.workouts.counts(manager));
+    const counts = await this.db.read((manager) => this.workouts.counts(manager));
     return {
       totalWorkouts: counts.total,
       selectedWorkouts: counts.selected,

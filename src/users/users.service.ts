@@ -28,7 +28,7 @@ export class UsersService {
   private readonly cacheMs: number;
 
   constructor(
-    private readonly tx: TransactionRunner,
+    private readonly db: TransactionRunner,
     private readonly users: UsersRepository,
     config: ConfigService<AppConfig, true>,
   ) {
@@ -36,7 +36,7 @@ export class UsersService {
   }
 
   findById(id: number): Promise<User | null> {
-    return this.tx.read((manager) => this.users.findById(manager, id));
+    return this.db.read((manager) => this.users.findById(manager, id));
   }
 
   /**
@@ -46,14 +46,14 @@ export class UsersService {
   async exists(id: number): Promise<boolean> {
     const until = this.known.get(id);
     if (until !== undefined && until > Date.now()) return true;
-    const found = await this.tx.read((manager) => this.users.exists(manager, id));
+    const found = await this.db.read((manager) => this.users.exists(manager, id));
     if (found && this.cacheMs > 0) this.known.set(id, Date.now() + this.cacheMs);
     else this.known.delete(id);
     return found;
   }
 
   list(): Promise<User[]> {
-    return this.tx.read((manager) => this.users.findAll(manager));
+    return this.db.read((manager) => this.users.findAll(manager));
   }
 
   /** Creates the one user; refused when any user exists (this is a single-user app). */
@@ -64,7 +64,7 @@ export class UsersService {
     }
     checkPassword(password);
     const hash = await hashPassword(password); // slow on purpose: outside the transaction
-    return this.tx.transaction(async (manager) => {
+    return this.db.write({ what: 'the new user' }, async (manager) => {
       if ((await this.users.count(manager)) > 0) {
         throw new DomainError(
           'FORBIDDEN',
@@ -79,7 +79,7 @@ export class UsersService {
   async updatePassword(username: string, password: string): Promise<void> {
     checkPassword(password);
     const hash = await hashPassword(password);
-    await this.tx.transaction(async (manager) => {
+    await this.db.write({ what: 'the new password' }, async (manager) => {
       const user = await this.users.findByUsername(manager, username);
       if (!user) throw notFound(`User "${username}"`);
       await this.users.setPasswordHash(manager, user.id, hash);
@@ -88,7 +88,7 @@ export class UsersService {
 
   /** Deletes the user; its tokens stop working at once here, and within seconds elsewhere. */
   async delete(username: string): Promise<void> {
-    const id = await this.tx.transaction(async (manager) => {
+    const id = await this.db.write({ what: 'the user deletion' }, async (manager) => {
       const user = await this.users.findByUsername(manager, username);
       if (!user) throw notFound(`User "${username}"`);
       await this.users.delete(manager, user.id);

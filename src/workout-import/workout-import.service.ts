@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { DomainError } from '../common/domain-error';
-import { ConflictRetry } from '../database/conflict-retry';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../workouts/workouts.repository';
 import { daysOf, duplicateKey, parseCsvRecords, planImport, SkippedRow } from './csv-rows';
@@ -29,8 +28,7 @@ const CHUNK_ROWS = 500;
 @Injectable()
 export class WorkoutImportService {
   constructor(
-    private readonly tx: TransactionRunner,
-    private readonly retry: ConflictRetry,
+    private readonly db: TransactionRunner,
     private readonly workouts: WorkoutsRepository,
   ) {}
 
@@ -45,26 +43,24 @@ export class WorkoutImportService {
     const days = daysOf(records);
     const createdAt = new Date();
 
-    const { rows, skipped } = await this.retry.run({ what: 'the import' }, () =>
-      this.tx.transaction(async (manager) => {
-        // Another import's rows are committed and visible once it is our turn.
-        await this.workouts.lockImports(manager);
-        // The existing keys are read inside the transaction, so the duplicate check holds.
-        const existing = new Set<string>();
-        if (days.length > 0) {
-          const known = await this.workouts.titlesAndDays(manager, days[0], days[days.length - 1]);
-          for (const { title, day } of known) existing.add(duplicateKey(title, day));
-        }
-        const plan = planImport(records, existing);
-        await this.workouts.insertMany(
-          manager,
-          plan.rows.map(({ workout }) => ({ ...workout, isCustom: false, createdAt })),
-          CHUNK_ROWS,
-          (inserted) => onProgress?.({ inserted, total: plan.rows.length }),
-        );
-        return plan;
-      }),
-    );
+    const { rows, skipped } = await this.db.write({ what: 'the import' }, async (manager) => {
+      // Another import's rows are committed and visible once it is our turn.
+      await this.workouts.lockImports(manager);
+      // The existing keys are read inside the transaction, so the duplicate check holds.
+      const existing = new Set<string>();
+      if (days.length > 0) {
+        const known = await this.workouts.titlesAndDays(manager, days[0], days[days.length - 1]);
+        for (const { title, day } of known) existing.add(duplicateKey(title, day));
+      }
+      const plan = planImport(records, existing);
+      await this.workouts.insertMany(
+        manager,
+        plan.rows.map(({ workout }) => ({ ...workout, isCustom: false, createdAt })),
+        CHUNK_ROWS,
+        (inserted) => onProgress?.({ inserted, total: plan.rows.length }),
+      );
+      return plan;
+    });
 
     const tail = skipped.length > 0 ? ` (${skipped.length} rows skipped)` : '';
     return {

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { notFound } from '../common/domain-error';
 import { pickDefined } from '../common/pick';
-import { ConflictRetry } from '../database/conflict-retry';
 import { TransactionRunner } from '../database/transaction-runner';
 import { SelectionsRepository } from '../selections/selections.repository';
 import { CreateWorkoutDto } from './dto/create-workout.dto';
@@ -15,72 +14,65 @@ const WORKOUT_NOT_FOUND = 'Workout';
 @Injectable()
 export class WorkoutsService {
   constructor(
-    private readonly tx: TransactionRunner,
-    private readonly retry: ConflictRetry,
+    private readonly db: TransactionRunner,
     private readonly workouts: WorkoutsRepository,
     private readonly selections: SelectionsRepository,
   ) {}
 
   async list(): Promise<WorkoutListJson> {
-    const rows = await this.tx.read((manager) => this.workouts.findAllWithSelection(manager));
+    const rows = await this.db.read((manager) => this.workouts.findAllWithSelection(manager));
     return { workouts: rows.map(presentWorkout), count: rows.length };
   }
 
   get(id: number): Promise<WorkoutJson> {
-    return this.tx.read((manager) => this.load(manager, id));
+    return this.db.read((manager) => this.load(manager, id));
   }
 
   /** A custom workout; a truthy timeOfDay or workoutLocation also creates its selection. */
   create(dto: CreateWorkoutDto): Promise<WorkoutJson> {
-    return this.retry.run({}, () =>
-      this.tx.transaction(async (manager) => {
-        // The previous backend's defaults for absent keys.
-        const id = await this.workouts.insert(manager, {
-          title: '',
-          workoutType: 'Other',
-          workoutDescription: '',
-          coachComments: null,
-          ...fieldsOf(dto),
-          isCustom: dto.isCustom ?? false,
-          createdAt: new Date(),
-        });
-        // Only a real placement makes a selection row (null or absent ones do not).
-        const placement = pickDefined(dto, PLACEMENT);
-        if (Object.values(placement).some(Boolean)) {
-          await this.selections.upsertForWorkout(manager, id, placement);
-        }
-        return this.load(manager, id);
-      }),
-    );
+    return this.db.write({ what: 'the new workout' }, async (manager) => {
+      // The previous backend's defaults for absent keys.
+      const id = await this.workouts.insert(manager, {
+        title: '',
+        workoutType: 'Other',
+        workoutDescription: '',
+        coachComments: null,
+        ...fieldsOf(dto),
+        isCustom: dto.isCustom ?? false,
+        createdAt: new Date(),
+      });
+      // Only a real placement makes a selection row (null or absent ones do not).
+      const placement = pickDefined(dto, PLACEMENT);
+      if (Object.values(placement).some(Boolean)) {
+        await this.selections.upsertForWorkout(manager, id, placement);
+      }
+      return this.load(manager, id);
+    });
   }
 
   /** Writes only the keys present; timeOfDay / workoutLocation go to the selection row. */
   update(id: number, dto: UpdateWorkoutDto): Promise<WorkoutJson> {
-    return this.retry.run({ workoutId: id }, () =>
-      this.tx.transaction(async (manager) => {
-        if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
-        await this.workouts.update(manager, id, fieldsOf(dto));
-        const placement = pickDefined(dto, PLACEMENT);
-        if (Object.keys(placement).length > 0) {
-          await this.selections.upsertForWorkout(manager, id, placement);
-        }
-        return this.load(manager, id);
-      }),
-    );
+    return this.db.write({ workoutId: id }, async (manager) => {
+      if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
+      await this.workouts.update(manager, id, fieldsOf(dto));
+      const placement = pickDefined(dto, PLACEMENT);
+      if (Object.keys(placement).length > 0) {
+        await this.selections.upsertForWorkout(manager, id, placement);
+      }
+      return this.load(manager, id);
+    });
   }
 
   /**
-   * Deletes the workout and its selection row together. Retried like the writes: on PostgreSQL
-   * a selection inserted meanwhile can make the foreign-key checks of both deadlock (40P01).
+   * Deletes the workout and its selection row together (on PostgreSQL a selection inserted
+   * meanwhile can make the foreign-key checks of both deadlock: 40P01, retried).
    */
   async delete(id: number): Promise<void> {
-    await this.retry.run({ workoutId: id }, () =>
-      this.tx.transaction(async (manager) => {
-        if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
-        await this.selections.deleteForWorkout(manager, id);
-        await this.workouts.delete(manager, id);
-      }),
-    );
+    await this.db.write({ workoutId: id }, async (manager) => {
+      if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
+      await this.selections.deleteForWorkout(manager, id);
+      await this.workouts.delete(manager, id);
+    });
   }
 
   private async load(manager: EntityManager, id: number): Promise<WorkoutJson> {

@@ -163,23 +163,14 @@ async function check(manager: EntityManager, io: DedupeIo): Promise<ExitCode> {
 
 /** Applies the rule in a transaction that is rolled back, so the report is exactly what a run does. */
 async function dryRun(dataSource: DataSource, io: DedupeIo): Promise<ExitCode> {
-  const queryRunner = dataSource.createQueryRunner();
-  await queryRunner.connect();
-  let found: SelectionRow[];
-  let kept: SelectionRow[];
-  let totals: Awaited<ReturnType<typeof mergeDuplicateSelections>>;
-  try {
-    await queryRunner.startTransaction();
-    try {
-      found = await duplicateRows(queryRunner.manager);
-      totals = await mergeDuplicateSelections(queryRunner.manager);
-      kept = await selectionRowsOf(queryRunner.manager, [...groupByWorkout(found).keys()]);
-    } finally {
-      await queryRunner.rollbackTransaction();
-    }
-  } finally {
-    await queryRunner.release();
-  }
+  const { found, kept, totals } = await new TransactionRunner(dataSource).rehearse(
+    async (manager) => {
+      const found = await duplicateRows(manager);
+      const totals = await mergeDuplicateSelections(manager);
+      const kept = await selectionRowsOf(manager, [...groupByWorkout(found).keys()]);
+      return { found, kept, totals };
+    },
+  );
   const keptByWorkout = new Map(kept.map((row) => [row.workout_id, row]));
   for (const [workoutId, group] of groupByWorkout(found)) {
     const result = keptByWorkout.get(workoutId);
@@ -229,9 +220,12 @@ async function dedupe(
       return EXIT.failed;
     }
   }
-  // The app's transaction runner: on SQLite BEGIN IMMEDIATE, so a running app makes us wait
-  // (busy timeout) instead of failing halfway.
-  const totals = await new TransactionRunner(dataSource).transaction(mergeDuplicateSelections);
+  // The app's write path: on SQLite BEGIN IMMEDIATE, so a running app makes us wait (busy
+  // timeout) instead of failing halfway.
+  const totals = await new TransactionRunner(dataSource).write(
+    { what: 'the dedupe' },
+    mergeDuplicateSelections,
+  );
   const left = await countDuplicates(dataSource.manager);
   if (left.workouts > 0) {
     io.err(`dedupe: ${left.workouts} workouts still have duplicates (written meanwhile?)`);
