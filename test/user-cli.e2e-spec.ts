@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { hashPassword, verifyPassword } from '../src/auth/password-hasher';
 import type { AtomicMigrationsDataSource } from '../src/database/run-migrations';
 import { openDataSource } from './support/legacy-database';
 import { childEnv } from './support/server-process';
+import { holdSqliteWriteLock } from './support/sqlite-lock';
 import { createTestDatabase, ENGINES, TestDatabase } from './support/test-database';
 import { insertUser } from './support/users';
 
@@ -126,6 +128,40 @@ describe.each(ENGINES)('npm run user:create on %s', (engine) => {
     expect((await verifyPassword('second password', after.password_hash)).valid).toBe(true);
     expect((await verifyPassword('first password', after.password_hash)).valid).toBe(false);
   });
+
+  // A request gives up on another process's lock after 3 s; a command has nothing else to do.
+  (engine === 'sqlite' ? it : it.skip)(
+    "--update waits for another process's write lock, however long, then writes",
+    async () => {
+      const [before] = await existingUser();
+      const holder = await holdSqliteWriteLock(db.path as string, 10_000);
+      const cli = spawn(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          join('scripts', 'create-user.ts'),
+          '--update',
+          'athlete',
+          'waited password',
+        ],
+        { cwd: ROOT, env: childEnv({ DATABASE_URL: db.url }), stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      cli.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      cli.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      let releasedFirst = false;
+      void holder.released.then(() => (releasedFirst = true));
+      const [status] = (await once(cli, 'exit')) as [number | null];
+
+      expect({ status, output }).toEqual({ status: 0, output: 'Password of "athlete" updated.\n' });
+      // It finished only once the lock was let go: it waited, rather than failing after 3 s.
+      expect(releasedFirst).toBe(true);
+      const [after] = await users();
+      expect(after.password_hash).not.toBe(before.password_hash);
+      expect((await verifyPassword('waited password', after.password_hash)).valid).toBe(true);
+    },
+  );
 
   it('--delete removes the user; an unknown one is refused with exit 1', async () => {
     const before = await existingUser();

@@ -83,18 +83,23 @@ function exitAfterOutput(code: ExitCode): void {
 
 /**
  * The app's own modules without the HTTP server, for command-line tools: same configuration,
- * same migrations, same services. The tools sign no tokens, so they need no SECRET_KEY, and take
+ * same migrations, same services, but a connection for maintenance (long waits for a lock, no
+ * request timeouts). The tools sign no tokens, so they need no SECRET_KEY, and take
  * no scheduled backups.
  */
 export function cliContext(): Promise<INestApplicationContext> {
   return NestFactory.createApplicationContext(
-    AppModule.forRoot({
-      ...process.env,
-      SECRET_KEY: process.env.SECRET_KEY || 'the-cli-signs-no-tokens',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      // The server's schedule; a command's context lives for seconds.
-      BACKUP_INTERVAL_HOURS: '0',
-    }),
+    AppModule.forRoot(
+      {
+        ...process.env,
+        SECRET_KEY: process.env.SECRET_KEY || 'the-cli-signs-no-tokens',
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        // The server's schedule; a command's context lives for seconds.
+        BACKUP_INTERVAL_HOURS: '0',
+      },
+      // A command waits its turn behind a server's or another command's write.
+      'maintenance',
+    ),
     { logger: ['error', 'warn'] },
   );
 }
