@@ -1,13 +1,17 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
+import { childEnv, freePort } from './support/server-process';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
 import { clearWorkouts } from './support/seed';
 
-const EXAMPLES = join(__dirname, '..', 'config');
+const ROOT = join(__dirname, '..');
+const EXAMPLES = join(ROOT, 'config');
 
 describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', (engine) => {
   let t: TestApp;
@@ -234,4 +238,46 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
       }
     });
   });
+});
+
+describe('a server process started with an unsafe setting', () => {
+  /** `src/main.ts` with only this environment: how it ended and what it wrote to stderr. */
+  async function start(env: Record<string, string>) {
+    const port = String(await freePort());
+    return promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')],
+      // Were the setting taken, the server would run: the timeout ends it and the test fails.
+      {
+        cwd: ROOT,
+        env: childEnv({ DATABASE_URL: 'sqlite::memory:', PORT: port, ...env }),
+        timeout: 60_000,
+      },
+    ).then(
+      (): { code: number | null; stderr: string } => ({ code: 0, stderr: '' }),
+      (error: { code: number | null; stderr: string }) => error,
+    );
+  }
+
+  it.each([
+    [
+      { TRUST_PROXY: 'uniquelocal' },
+      'TRUST_PROXY must not trust a range any client could be in (got "uniquelocal": it holds all of 10.0.0.0/8)',
+    ],
+    [
+      { TRUST_PROXY: 'loopback,0.0.0.0/1,128.0.0.0/1' },
+      'TRUST_PROXY must not trust a range any client could be in (got "0.0.0.0/1": /1 spans more than 1/256 of all addresses)',
+    ],
+  ])(
+    '%j: exits 1 with one line naming the variable',
+    async (env, message) => {
+      const { code, stderr } = await start(env);
+      expect({ code, stderr }).toEqual({
+        code: 1,
+        stderr: expect.stringMatching(/^workout-planner-api: [^\n]*\n$/) as unknown,
+      });
+      expect(stderr).toContain(message);
+    },
+    90_000,
+  );
 });
