@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { server, startTestApp, TestApp } from './support/test-app';
 import { clearWorkouts } from './support/seed';
 
 const ROOT = join(__dirname, '..');
+/** Production wants 32 bytes at least. */
+const SECRET_KEY = randomBytes(32).toString('hex');
 const EXAMPLES = join(ROOT, 'config');
 
 describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', (engine) => {
@@ -214,7 +216,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
           .set('Origin', origin)
           .set('Access-Control-Request-Method', 'GET')
           .set('Access-Control-Request-Headers', 'Authorization');
-      const closed = await startTestApp(engine, { NODE_ENV: 'production' });
+      const closed = await startTestApp(engine, { NODE_ENV: 'production', SECRET_KEY });
       try {
         // No CORS at all: no preflight route.
         const res = await preflight(closed, 'http://localhost:3000').expect(405);
@@ -224,6 +226,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
       }
       const open = await startTestApp(engine, {
         NODE_ENV: 'production',
+        SECRET_KEY,
         CORS_ORIGINS: 'https://planner.example, https://other.example',
       });
       try {
@@ -267,6 +270,15 @@ describe('a server process started with an unsafe setting', () => {
     [
       { TRUST_PROXY: 'loopback,0.0.0.0/1,128.0.0.0/1' },
       'TRUST_PROXY must not trust a range any client could be in (got "0.0.0.0/1": /1 spans more than 1/256 of all addresses)',
+    ],
+    [
+      { NODE_ENV: 'production', SECRET_KEY: 'a' },
+      'SECRET_KEY must be at least 32 bytes (UTF-8) when NODE_ENV=production (got 1)',
+    ],
+    [
+      // 31 characters but 32 bytes: the key passes, and a variable read after it stops the start
+      { NODE_ENV: 'production', SECRET_KEY: `é${'x'.repeat(30)}`, WEATHER_LATITUDE: '91' },
+      'WEATHER_LATITUDE must be a number from -90 to 90 (got "91")',
     ],
   ])(
     '%j: exits 1 with one line naming the variable',

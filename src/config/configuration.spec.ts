@@ -106,6 +106,28 @@ it.each([
   expect(() => loadConfig(env)).toThrow(reason);
 });
 
+describe('SECRET_KEY in production', () => {
+  const production = (secret: string) => () =>
+    loadConfig({ NODE_ENV: 'production', SECRET_KEY: secret });
+
+  it('refuses a key under 32 bytes, counted in UTF-8 bytes', () => {
+    expect(production('a')).toThrow(ConfigError);
+    expect(production('a')).toThrow(/^SECRET_KEY must be at least 32 bytes .*\(got 1\)/);
+    expect(production('x'.repeat(31))).toThrow(/\(got 31\)/);
+    // 16 characters, 32 bytes: accepted; 15 of them (30 bytes) are not.
+    expect(production('é'.repeat(16))().auth.secretKey).toBe('é'.repeat(16));
+    expect(production('é'.repeat(15))).toThrow(/\(got 30\)/);
+    // The key is used trimmed, so it is measured trimmed.
+    expect(production(` ${'x'.repeat(31)} `)).toThrow(/\(got 31\)/);
+    expect(production('x'.repeat(32))().auth.secretKey).toBe('x'.repeat(32));
+  });
+
+  it('lets development and tests keep a short key', () => {
+    expect(loadConfig({ SECRET_KEY: 'a' }).auth.secretKey).toBe('a');
+    expect(loadConfig({ NODE_ENV: 'test', SECRET_KEY: 'a' }).auth.secretKey).toBe('a');
+  });
+});
+
 describe('parseDatabaseUrl', () => {
   it.each([
     ['sqlite:/var/lib/wp.sqlite', { engine: 'sqlite', path: '/var/lib/wp.sqlite' }],

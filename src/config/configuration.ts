@@ -272,10 +272,19 @@ export function readTrustProxy(env: Env): false | string[] {
   return proxies;
 }
 
+/** An HS256 key shorter than the hash (RFC 7518: 256 bits) can be brute-forced offline from one token. */
+const MIN_SECRET_BYTES = 32;
+
 export function readAuth(env: Env, nodeEnv: NodeEnv): AuthConfig {
   const secret = env.SECRET_KEY?.trim();
-  if (!secret && nodeEnv === 'production') {
-    throw new ConfigError('SECRET_KEY is required when NODE_ENV=production');
+  if (nodeEnv === 'production') {
+    if (!secret) throw new ConfigError('SECRET_KEY is required when NODE_ENV=production');
+    const bytes = Buffer.byteLength(secret, 'utf8');
+    if (bytes < MIN_SECRET_BYTES) {
+      throw new ConfigError(
+        `SECRET_KEY must be at least ${MIN_SECRET_BYTES} bytes (UTF-8) when NODE_ENV=production (got ${bytes}), e.g. the 64 hex digits of openssl rand -hex 32`,
+      );
+    }
   }
   return {
     secretKey: secret || randomBytes(32).toString('hex'),
