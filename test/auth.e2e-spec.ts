@@ -322,6 +322,31 @@ describe.each(ENGINES)('authentication on %s', (engine) => {
         await from('198.51.100.20', proxied.user.password).expect(200);
       });
     });
+
+    it('counts an IPv6 client per /64, however its addresses are written', async () => {
+      await withClock(async () => {
+        // Ten failures from ten addresses of one /64, written with and without `::`.
+        for (let attempt = 1; attempt <= 5; attempt++) {
+          await from(`2001:db8:1:2::${attempt}`, 'wrong password').expect(401);
+          await from(`2001:0db8:0001:0002:ffff:${attempt}:0:1`, 'wrong password').expect(401);
+        }
+        await from('2001:db8:1:2:abcd::9', proxied.user.password).expect(429);
+        // The next /64 is another client.
+        await from('2001:db8:1:3::1', proxied.user.password).expect(200);
+      });
+    });
+
+    it('counts an IPv4-mapped IPv6 address as the IPv4 address', async () => {
+      await withClock(async () => {
+        for (let attempt = 1; attempt <= 5; attempt++) {
+          await from('203.0.113.50', 'wrong password').expect(401);
+          await from('::ffff:203.0.113.50', 'wrong password').expect(401);
+        }
+        await from('203.0.113.50', proxied.user.password).expect(429);
+        await from('::ffff:cb00:7132', proxied.user.password).expect(429); // 203.0.113.50 in hex
+        await from('203.0.113.51', proxied.user.password).expect(200);
+      });
+    });
   });
 
   describe('the user-id cache of the request gate', () => {
