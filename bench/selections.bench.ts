@@ -136,7 +136,8 @@ async function prepareDatabase(
   };
 }
 
-const SECRET_KEY = 'bench-secret-key';
+// NODE_ENV=production below: the key must be 32 bytes at least.
+const SECRET_KEY = 'bench-secret-key-of-32-bytes-or-more';
 
 /** Migrations, 1000 workouts with ids 1..1000, and a user; returns that user's login token. */
 async function seed(url: string): Promise<string> {

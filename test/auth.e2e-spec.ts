@@ -96,23 +96,24 @@ describe.each(ENGINES)('authentication on %s', (engine) => {
       }
     });
 
-    it('answers 401 for a forged, an expired and a malformed token, and for a deleted user', async () => {
+    it('answers 401 for a forged, an expired, an eternal and a malformed token, and for a deleted user', async () => {
       const now = Math.floor(Date.now() / 1000);
+      const real = new JwtService({ secret: t.secret });
       const forged = new JwtService({ secret: 'not-the-secret' }).sign({ user_id: t.user.id });
-      const expired = new JwtService({ secret: t.secret }).sign({
-        user_id: t.user.id,
-        iat: now - 7200,
-        exp: now - 3600,
-      });
+      const expired = real.sign({ user_id: t.user.id, iat: now - 7200, exp: now - 3600 });
+      // The real secret and user, but no exp: it would be valid forever.
+      const eternal = real.sign({ user_id: t.user.id });
+      expect(Object.keys(decode(eternal)).sort()).toEqual(['iat', 'user_id']);
       await t.sql("INSERT INTO users (username, password_hash) VALUES ('gone', 'x')");
       const [gone] = await t.sql<{ id: number }>("SELECT id FROM users WHERE username = 'gone'");
-      const orphan = new JwtService({ secret: t.secret }).sign({ user_id: Number(gone.id) });
+      const orphan = real.sign({ user_id: Number(gone.id) }, { expiresIn: 3600 });
       await t.sql("DELETE FROM users WHERE username = 'gone'");
 
       for (const route of privateRoutes) {
         const cases: [string, string | RegExp][] = [
           [`Bearer ${forged}`, /^Invalid token: /],
           [`Bearer ${expired}`, 'Token has expired'],
+          [`Bearer ${eternal}`, 'Invalid token: Token is missing the "exp" claim'],
           [`Bearer ${orphan}`, 'Invalid token: user no longer exists'],
           ['Bearer garbage', /^Invalid token: /],
           ['InvalidToken', 'Invalid authorization header format'],
@@ -319,6 +320,31 @@ describe.each(ENGINES)('authentication on %s', (engine) => {
         }
         await from('203.0.113.7', proxied.user.password).expect(429);
         await from('198.51.100.20', proxied.user.password).expect(200);
+      });
+    });
+
+    it('counts an IPv6 client per /64, however its addresses are written', async () => {
+      await withClock(async () => {
+        // Ten failures from ten addresses of one /64, written with and without `::`.
+        for (let attempt = 1; attempt <= 5; attempt++) {
+          await from(`2001:db8:1:2::${attempt}`, 'wrong password').expect(401);
+          await from(`2001:0db8:0001:0002:ffff:${attempt}:0:1`, 'wrong password').expect(401);
+        }
+        await from('2001:db8:1:2:abcd::9', proxied.user.password).expect(429);
+        // The next /64 is another client.
+        await from('2001:db8:1:3::1', proxied.user.password).expect(200);
+      });
+    });
+
+    it('counts an IPv4-mapped IPv6 address as the IPv4 address', async () => {
+      await withClock(async () => {
+        for (let attempt = 1; attempt <= 5; attempt++) {
+          await from('203.0.113.50', 'wrong password').expect(401);
+          await from('::ffff:203.0.113.50', 'wrong password').expect(401);
+        }
+        await from('203.0.113.50', proxied.user.password).expect(429);
+        await from('::ffff:cb00:7132', proxied.user.password).expect(429); // 203.0.113.50 in hex
+        await from('203.0.113.51', proxied.user.password).expect(200);
       });
     });
   });

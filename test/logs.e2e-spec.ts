@@ -1,4 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -19,6 +21,9 @@ const accessLineOf = (output: string, id: string) =>
       (line) => line.includes(`"reqId":"${id}"`) && /"msg":"request (completed|failed)"/.test(line),
     );
 const USERNAME = 'log-athlete';
+/** The calendar feed's credential, and values that look like one: none may reach the log. */
+const FEED_TOKEN = randomBytes(32).toString('base64url');
+const NOT_TOKENS = [1, 2, 3, 4, 5].map(() => randomBytes(16).toString('hex'));
 
 describe.each(ENGINES)('the logs of a real server process on %s', (engine) => {
   let db: TestDatabase;
@@ -45,6 +50,10 @@ describe.each(ENGINES)('the logs of a real server process on %s', (engine) => {
         "INSERT INTO workouts (title, workout_type, originally_planned_day, is_custom) VALUES ('Run', 'Run', '2026-01-05', " +
           (engine === 'postgres' ? 'false)' : '0)'),
       );
+      await ds.query(
+        `INSERT INTO calendar_feed_tokens (token_hash, created_at) VALUES (${engine === 'postgres' ? '$1' : '?'}, CURRENT_TIMESTAMP)`,
+        [createHash('sha256').update(FEED_TOKEN).digest('hex')],
+      );
     } finally {
       await ds.destroy();
     }
@@ -54,6 +63,40 @@ describe.each(ENGINES)('the logs of a real server process on %s', (engine) => {
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  /** The access line of each request id, once all are written (they follow the answer). */
+  async function accessLines(from: number, ids: string[]) {
+    const deadline = Date.now() + 10_000;
+    while (!ids.every((id) => accessLineOf(server.output().slice(from), id))) {
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const lines = server
+      .output()
+      .slice(from)
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return ids.map((id) => lines.find((line) => line.reqId === id && 'res' in line));
+  }
+
+  /**
+   * A GET of this exact path, through node:http rather than fetch, which would normalise it
+   * (fetch drops a `#...` part; the server reads it as the query).
+   */
+  function rawGet(id: string, path: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(server.url);
+      httpGet(
+        { host: url.hostname, port: url.port, path, headers: { 'x-request-id': id } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      ).on('error', reject);
+    });
+  }
 
   /** A request with our own X-Request-ID, so its log lines can be found. */
   async function call(id: string, method: string, path: string, init: RequestInit = {}) {
@@ -144,5 +187,49 @@ describe.each(ENGINES)('the logs of a real server process on %s', (engine) => {
     ]);
     expect(JSON.stringify(failure[0].err)).toContain(dir);
     expect(JSON.stringify(failure[0].err)).toMatch(/EISDIR/);
+  }, 60_000);
+
+  it('never writes the feed token, however its query spells it: the path and the parsed query, masked', async () => {
+    const from = server.output().length;
+    const [wrong1, wrong2, wrong3, wrong4, wrong5] = NOT_TOKENS;
+    const masked = { token: '[redacted]' };
+    const cases: [string, string, number, Record<string, unknown>][] = [
+      // 200: the route read the token from each of these spellings
+      ['log-feed-plain', `/api/calendar.ics?token=${FEED_TOKEN}`, 200, masked],
+      ['log-feed-encoded', `/api/calendar.ics?%74oken=${FEED_TOKEN}`, 200, masked],
+      [
+        'log-feed-encoded-2',
+        `/api/calendar.ics?x=1&to%6B%65n=${FEED_TOKEN}`,
+        200,
+        { x: '1', ...masked },
+      ],
+      ['log-feed-hash', `/api/calendar.ics#token=${FEED_TOKEN}`, 200, masked],
+      ['log-feed-twice', `/api/calendar.ics?token=${wrong1}&token=${FEED_TOKEN}`, 401, masked],
+      ['log-feed-plus', `/api/calendar.ics?token=not+${wrong2}`, 401, masked],
+      // not read by the route, still hidden
+      ['log-feed-case', `/api/calendar.ics?TOKEN=${wrong3}`, 401, { TOKEN: '[redacted]' }],
+      ['log-feed-404', `/api/no-such-feed?token=${wrong4}`, 404, masked],
+      ['log-feed-404-hash', `/api/no-such-feed#token=${wrong5}`, 404, masked],
+    ];
+    for (const [id, path, status] of cases) {
+      const res = await rawGet(id, path);
+      expect([id, res.status]).toEqual([id, status]);
+      for (const secret of [FEED_TOKEN, ...NOT_TOKENS]) {
+        expect([id, res.body.includes(secret)]).toEqual([id, false]);
+      }
+    }
+
+    const lines = await accessLines(
+      from,
+      cases.map(([id]) => id),
+    );
+    cases.forEach(([id, path, , query], index) => {
+      const route = path.replace(/[?#].*/, '');
+      expect([id, lines[index]?.req]).toEqual([id, { method: 'GET', path: route, query }]);
+    });
+    const everything = server.output();
+    for (const secret of [FEED_TOKEN, ...NOT_TOKENS]) {
+      expect(everything.includes(secret)).toBe(false);
+    }
   }, 60_000);
 });

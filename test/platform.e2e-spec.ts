@@ -1,13 +1,19 @@
-import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
+import { childEnv, freePort } from './support/server-process';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';
 import { clearWorkouts } from './support/seed';
 
-const EXAMPLES = join(__dirname, '..', 'config');
+const ROOT = join(__dirname, '..');
+/** Production wants 32 bytes at least. */
+const SECRET_KEY = randomBytes(32).toString('hex');
+const EXAMPLES = join(ROOT, 'config');
 
 describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', (engine) => {
   let t: TestApp;
@@ -210,7 +216,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
           .set('Origin', origin)
           .set('Access-Control-Request-Method', 'GET')
           .set('Access-Control-Request-Headers', 'Authorization');
-      const closed = await startTestApp(engine, { NODE_ENV: 'production' });
+      const closed = await startTestApp(engine, { NODE_ENV: 'production', SECRET_KEY });
       try {
         // No CORS at all: no preflight route.
         const res = await preflight(closed, 'http://localhost:3000').expect(405);
@@ -220,6 +226,7 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
       }
       const open = await startTestApp(engine, {
         NODE_ENV: 'production',
+        SECRET_KEY,
         CORS_ORIGINS: 'https://planner.example, https://other.example',
       });
       try {
@@ -234,4 +241,55 @@ describe.each(ENGINES)('stats, config files, CORS, headers and frontend on %s', 
       }
     });
   });
+});
+
+describe('a server process started with an unsafe setting', () => {
+  /** `src/main.ts` with only this environment: how it ended and what it wrote to stderr. */
+  async function start(env: Record<string, string>) {
+    const port = String(await freePort());
+    return promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')],
+      // Were the setting taken, the server would run: the timeout ends it and the test fails.
+      {
+        cwd: ROOT,
+        env: childEnv({ DATABASE_URL: 'sqlite::memory:', PORT: port, ...env }),
+        timeout: 60_000,
+      },
+    ).then(
+      (): { code: number | null; stderr: string } => ({ code: 0, stderr: '' }),
+      (error: { code: number | null; stderr: string }) => error,
+    );
+  }
+
+  it.each([
+    [
+      { TRUST_PROXY: 'uniquelocal' },
+      'TRUST_PROXY must not trust a range any client could be in (got "uniquelocal": it holds all of 10.0.0.0/8)',
+    ],
+    [
+      { TRUST_PROXY: 'loopback,0.0.0.0/1,128.0.0.0/1' },
+      'TRUST_PROXY must not trust a range any client could be in (got "0.0.0.0/1": /1 spans more than 1/256 of all addresses)',
+    ],
+    [
+      { NODE_ENV: 'production', SECRET_KEY: 'a' },
+      'SECRET_KEY must be at least 32 bytes (UTF-8) when NODE_ENV=production (got 1)',
+    ],
+    [
+      // 31 characters but 32 bytes: the key passes, and a variable read after it stops the start
+      { NODE_ENV: 'production', SECRET_KEY: `é${'x'.repeat(30)}`, WEATHER_LATITUDE: '91' },
+      'WEATHER_LATITUDE must be a number from -90 to 90 (got "91")',
+    ],
+  ])(
+    '%j: exits 1 with one line naming the variable',
+    async (env, message) => {
+      const { code, stderr } = await start(env);
+      expect({ code, stderr }).toEqual({
+        code: 1,
+        stderr: expect.stringMatching(/^workout-planner-api: [^\n]*\n$/) as unknown,
+      });
+      expect(stderr).toContain(message);
+    },
+    90_000,
+  );
 });

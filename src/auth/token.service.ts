@@ -43,11 +43,16 @@ export class TokenService {
       if (error instanceof TokenExpiredError) throw unauthorized('Token has expired');
       throw unauthorized(`Invalid token: ${(error as Error).message}`);
     }
+    // jsonwebtoken checks exp only when present and has no option to require it (its issue
+    // #220): a token without one would never expire. The message is PyJWT's for that case.
+    if (claims.exp === undefined) {
+      throw unauthorized('Invalid token: Token is missing the "exp" claim');
+    }
     const userId = claims.user_id;
     if (typeof userId !== 'number' || !Number.isInteger(userId) || userId < 1) {
       throw unauthorized('Invalid token: no user_id claim');
     }
-    this.remember(token, userId, typeof claims.exp === 'number' ? claims.exp * 1000 : Infinity);
+    this.remember(token, userId, claims.exp * 1000);
     return userId;
   }
 

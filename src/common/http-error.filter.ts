@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/driver-errors';
 import { Metrics } from '../metrics/metrics';
 import { DATABASE_UNAVAILABLE, DomainError, DomainErrorCode } from './domain-error';
+import { urlPath } from './logging';
 import type { ErrorResponse } from './openapi';
 import { RouteTable } from './route-table';
 
@@ -34,7 +35,8 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
   MISCONFIGURED: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
-const pathOf = (request: FastifyRequest) => request.url.split('?', 1)[0];
+/** Never the query: the calendar feed's token is in it (see AccessLog). */
+const pathOf = (request: FastifyRequest) => urlPath(request.url);
 
 const MISCONFIGURED =
   'The server is not configured for this request; the details are in the server log';

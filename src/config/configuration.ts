@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DatabaseTarget, DEFAULT_DATABASE_URL, parseDatabaseUrl } from './database-url';
+import { catchAllReason, proxyRanges } from './trust-proxy';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -241,33 +242,49 @@ export function readPoolLimits(env: Env): PoolLimits {
   };
 }
 
-const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
-
 /**
- * TRUST_PROXY: unset (or false), or the reverse proxies' addresses, CIDRs or named ranges
- * (`loopback`, `linklocal`, `uniquelocal`), comma-separated. Not a hop count nor `true`: those
- * would let a client that reaches the server directly pick its own address with
- * X-Forwarded-For (Fastify 5.12 no longer trusts anything for a hop count, for that reason).
+ * TRUST_PROXY: unset (or false), or the reverse proxies' addresses, CIDRs or `loopback`,
+ * comma-separated. Not a hop count nor `true`: those would let a client that reaches the server
+ * directly pick its own address with X-Forwarded-For (Fastify 5.12 no longer trusts anything
+ * for a hop count, for that reason). Nor a catch-all (`uniquelocal`, `linklocal`, `0.0.0.0/1`,
+ * `10.0.0.0/8`...): any host in it could do the same (see catchAllReason).
  */
 export function readTrustProxy(env: Env): false | string[] {
   const value = env.TRUST_PROXY?.trim();
   if (value === undefined || value === '' || value.toLowerCase() === 'false') return false;
   const proxies = readList(env, 'TRUST_PROXY');
   for (const proxy of proxies) {
-    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(proxy) || /^\d+$/.test(proxy)) {
-      if (NAMED_RANGES.includes(proxy)) continue;
+    const ranges = proxyRanges(proxy);
+    if (ranges === null) {
       throw new ConfigError(
         `TRUST_PROXY must list the reverse proxies' addresses or CIDRs, e.g. 127.0.0.1 or loopback (got "${proxy}"); a hop count or true would let clients choose their own address`,
       );
+    }
+    for (const range of ranges) {
+      const reason = catchAllReason(range);
+      if (reason !== null) {
+        throw new ConfigError(
+          `TRUST_PROXY must not trust a range any client could be in (got "${proxy}": ${reason}); list the proxies' own addresses, e.g. 10.0.0.2 or loopback`,
+        );
+      }
     }
   }
   return proxies;
 }
 
+/** An HS256 key shorter than the hash (RFC 7518: 256 bits) can be brute-forced offline from one token. */
+const MIN_SECRET_BYTES = 32;
+
 export function readAuth(env: Env, nodeEnv: NodeEnv): AuthConfig {
   const secret = env.SECRET_KEY?.trim();
-  if (!secret && nodeEnv === 'production') {
-    throw new ConfigError('SECRET_KEY is required when NODE_ENV=production');
+  if (nodeEnv === 'production') {
+    if (!secret) throw new ConfigError('SECRET_KEY is required when NODE_ENV=production');
+    const bytes = Buffer.byteLength(secret, 'utf8');
+    if (bytes < MIN_SECRET_BYTES) {
+      throw new ConfigError(
+        `SECRET_KEY must be at least ${MIN_SECRET_BYTES} bytes (UTF-8) when NODE_ENV=production (got ${bytes}), e.g. the 64 hex digits of openssl rand -hex 32`,
+      );
+    }
   }
   return {
     secretKey: secret || randomBytes(32).toString('hex'),
