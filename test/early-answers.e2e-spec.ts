@@ -197,6 +197,16 @@ describe('answers given before the body is read', () => {
       error: 'Request body is too large',
     },
     {
+      name: 'a 12 MB CSV import as multipart (limit 10 MiB)',
+      method: 'POST',
+      path: '/api/workouts/import',
+      type: MULTIPART,
+      body: multipart,
+      authorized: true,
+      status: 413,
+      error: 'CSV file is larger than 10 MiB',
+    },
+    {
       name: 'a 12 MB CSV import as text/csv (limit 10 MiB)',
       method: 'POST',
       path: '/api/workouts/import',
@@ -328,6 +338,36 @@ describe('answers given before the body is read', () => {
     );
   });
 
+  describe('the frontend (contract §4 row 14)', () => {
+    /** `apiCall` as the contract describes it: no Content-Type for FormData, the token, a 5 s abort. */
+    async function apiCall(path: string, options: { method: string; body: FormData }) {
+      const controller = new AbortController();
+      const timeout = setTimeout(() => controller.abort(), 5000);
+      try {
+        return await fetch(`${server.url}${path}`, {
+          ...options,
+          headers: { Authorization: `Bearer ${token}` },
+          signal: controller.signal,
+        });
+      } finally {
+        clearTimeout(timeout);
+      }
+    }
+
+    it(`shows "CSV file is larger than 10 MiB" for a 12 MB file, ${TRIES} times out of ${TRIES}`, async () => {
+      const file = new Blob([csv], { type: 'text/csv' });
+      const shown = await tries(TRIES, async () => {
+        const form = new FormData();
+        form.append('file', file, 'plan.csv');
+        const response = await apiCall('/api/workouts/import', { method: 'POST', body: form });
+        if (response.ok) return 'imported';
+        const data = (await response.json()) as { error?: string };
+        return data.error;
+      });
+      expect(shown).toEqual(Array(TRIES).fill('CSV file is larger than 10 MiB'));
+    });
+  });
+
   describe('what the server reads of a refused body is bounded', () => {
     const GiB = 1024 ** 3;
     const filler = Buffer.alloc(CHUNK, 'x');
@@ -337,6 +377,7 @@ describe('answers given before the body is read', () => {
     it.each([
       ['a 1 GiB JSON selection', 413, 'PUT', '/api/selections/1', 'application/json', true],
       ['a 1 GiB upload without a token', 401, 'POST', '/api/workouts/import', 'text/csv', false],
+      ['a 1 GiB multipart file', 413, 'POST', '/api/workouts/import', MULTIPART, true],
     ] as const)(
       '%s is answered %i, then cut after a bounded read',
       async (_name, status, method, path, type, authorized) => {
@@ -345,10 +386,15 @@ describe('answers given before the body is read', () => {
           'content-length': GiB,
         };
         if (authorized) headers.authorization = `Bearer ${token}`;
+        // The multipart file's head, then its endless content.
+        const start = type === MULTIPART ? multipart.subarray(0, multipart.indexOf('Title')) : null;
         const { socket, written, readAnswer } = await rawSend(
           server.url,
           head(method, path, headers),
-          { length: GiB, chunk: () => filler },
+          {
+            length: GiB,
+            chunk: (offset) => (offset === 0 && start ? start : filler),
+          },
           true,
         );
         expect((await readAnswer()).status).toBe(status);
