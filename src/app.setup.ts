@@ -7,6 +7,7 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { DestinationStream, Logger } from 'pino';
 import { AuthGate } from './auth/auth.gate';
 import { isApiDocsRoute, serveApiDocs } from './common/api-docs';
+import { drainAfterEarlyAnswer } from './common/body-drain';
 import { registerBodyParsers } from './common/body-parsers';
 import { AccessLog, createRootLogger, withRequestLogger } from './common/logging';
 import { requestIdFor } from './common/request-id';
@@ -76,6 +77,13 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     if (shutdown.shuttingDown) void reply.header('Connection', 'close');
     done(null, payload);
   });
+  // An answer given before its body has all arrived (401, 413, 415, ...) keeps the connection
+  // while the rest is read and dropped, so that the client gets it; closed after that when
+  // shutting down.
+  fastify.addHook(
+    'onSend',
+    drainAfterEarlyAnswer(() => shutdown.shuttingDown),
+  );
   const cors = corsOptions(web);
   if (cors) await app.register(fastifyCors, cors);
   await app.register(fastifyEtag, { weak: true });

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, PayloadTooLargeException, Post, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { DomainError } from '../common/domain-error';
 import { ApiDatabaseUnavailable, ApiErrors } from '../common/openapi';
 import { AcceptsBody } from '../common/route-policy';
@@ -48,29 +49,47 @@ export class WorkoutImportController {
   }
 }
 
+const TOO_LARGE = 'CSV file is larger than 10 MiB';
+
 /** The multipart part named `file`, as UTF-8 text; '' when there is none. */
 async function fileField(request: FastifyRequest): Promise<string> {
   let text = '';
-  for await (const part of request.parts({ limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } })) {
-    if (part.type !== 'file') continue;
-    if (part.fieldname !== 'file') {
-      part.file.resume(); // drained, or the parts that follow never arrive
-      continue;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = await part.toBuffer();
-    } catch (error) {
-      if (error instanceof request.server.multipartErrors.RequestFileTooLargeError) {
-        throw new PayloadTooLargeException('CSV file is larger than 10 MiB');
+  try {
+    for await (const part of request.parts({ limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } })) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== 'file') {
+        part.file.resume(); // drained, or the parts that follow never arrive
+        continue;
       }
-      throw error;
+      text = decodeCsv(await fileBytes(part.file));
     }
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      throw new DomainError('BAD_INPUT', 'CSV file is not valid UTF-8');
+  } catch (error) {
+    // The iteration reports the limit too, when it notices first.
+    if (error instanceof request.server.multipartErrors.RequestFileTooLargeError) {
+      throw new PayloadTooLargeException(TOO_LARGE);
     }
+    throw error;
   }
   return text;
+}
+
+/**
+ * The file's bytes, refused as soon as it passes the limit: the part's own toBuffer() would read
+ * (and drop) the rest of the upload first, however large, before saying so.
+ */
+async function fileBytes(file: Readable & { truncated: boolean }): Promise<Buffer> {
+  const tooLarge = () => file.destroy(new PayloadTooLargeException(TOO_LARGE));
+  if (file.truncated) tooLarge();
+  else file.once('limit', tooLarge);
+  const chunks: Buffer[] = [];
+  for await (const chunk of file) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function decodeCsv(bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new DomainError('BAD_INPUT', 'CSV file is not valid UTF-8');
+  }
 }
