@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { BackupBusyError, takeBackup } from '../src/backup/backups';
+import { runRestoreCli } from '../src/backup/restore-cli';
 import { readDatabase, readBackup } from '../src/config/configuration';
 import { parsePrometheus, valueOf } from './support/prometheus';
 import { childEnv, startServerProcess } from './support/server-process';
@@ -196,7 +197,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       expect(restore.stdout).toContain('Restored');
       if (engine === 'sqlite') {
         const kept = /^The database as it was: (\S+)$/m.exec(restore.stdout)?.[1] as string;
-        expect(kept).toMatch(/\.before-restore-\d{8}T\d{6}Z$/);
+        expect(kept).toMatch(/\.before-restore-\d{8}T\d{6}Z(-\d+)?$/);
         const old = new Database(kept, { readonly: true });
         expect(old.prepare('SELECT COUNT(*) AS n FROM workouts').get()).toEqual({ n: 2 });
         old.close();
@@ -426,4 +427,52 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       await server.stop();
     }
   });
+
+  if (engine === 'sqlite') {
+    it('a second restore in the same second keeps both earlier databases', async () => {
+      const db = await createTestDatabase('sqlite');
+      try {
+        const app = await startTestApp(engine, { BACKUP_DIR: dir }, db);
+        const add = (title: string) =>
+          app.http.post('/api/workouts').send({ title, originallyPlannedDay: '2026-03-11' });
+        expect((await add('In the backup')).status).toBe(201);
+        const { file } = await backupNow(db);
+        expect((await add('After the backup')).status).toBe(201);
+        await app.close();
+
+        const lines: string[] = [];
+        const io = {
+          out: (line: string) => lines.push(line),
+          err: (line: string) => lines.push(line),
+          isInteractive: false,
+          ask: () => Promise.reject(new Error('not asked with --yes')),
+          // Both in the same second.
+          now: () => new Date('2026-12-01T10:00:00.000Z'),
+          workingDirectory: ROOT,
+        };
+        const env = { DATABASE_URL: db.url, BACKUP_DIR: dir };
+        const workouts = (path: string) => {
+          const copy = new Database(path, { readonly: true, fileMustExist: true });
+          try {
+            return copy.prepare('SELECT title FROM workouts ORDER BY id').pluck().all();
+          } finally {
+            copy.close();
+          }
+        };
+        const kept = () =>
+          lines.flatMap((line) => /^The database as it was: (\S+)$/.exec(line)?.[1] ?? []);
+
+        expect(await runRestoreCli([file, '--yes'], env, io)).toBe(0);
+        expect(await runRestoreCli([file, '--yes'], env, io)).toBe(0);
+        const first = `${db.path}.before-restore-20261201T100000Z`;
+        expect(kept()).toEqual([first, `${first}-2`]);
+        expect(workouts(first)).toEqual(['In the backup', 'After the backup']);
+        expect(workouts(`${first}-2`)).toEqual(['In the backup']);
+        expect(workouts(db.path as string)).toEqual(['In the backup']);
+        for (const copy of kept()) rmSync(copy);
+      } finally {
+        await db.drop();
+      }
+    });
+  }
 });

@@ -21,8 +21,8 @@ export const RESTORE_USAGE = `Usage: npm run restore -- <backup file> [--yes]
 
 Replaces the database named by DATABASE_URL with a backup (from npm run backup):
   SQLite      refused while a server has the file open; the backup's integrity is checked
-              first; the current file is kept as <file>.before-restore-<UTC time>, then replaced
-              in one rename
+              first; the current file is kept as <file>.before-restore-<UTC time> (-2, -3... when
+              that name is taken), then replaced in one rename
   PostgreSQL  pg_restore --clean --if-exists --single-transaction into DATABASE_URL
 Asks first unless --yes. A backup older than the code is brought up to date by the migrations at
 the next start. Exit codes: 0 done, 1 refused or failed (nothing replaced), 2 bad usage.`;
@@ -103,13 +103,17 @@ async function restoreSqlite(
 
   await refuseWhileServed(path);
   const held = exists ? holdSqliteAlone(path) : null;
-  const keepAs = exists ? `${path}.before-restore-${utcStamp(io.now())}` : null;
+  let kept: string | null;
   try {
-    await replaceSqliteFile(path, backup, keepAs);
+    kept = await replaceSqliteFile(
+      path,
+      backup,
+      exists ? `${path}.before-restore-${utcStamp(io.now())}` : null,
+    );
   } finally {
     held?.release();
   }
-  if (keepAs) io.out(`The database as it was: ${keepAs}`);
+  if (kept) io.out(`The database as it was: ${kept}`);
   io.out(`Restored ${path}. Start the server: it applies newer migrations, if any.`);
   return EXIT.ok;
 }

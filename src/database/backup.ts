@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
@@ -236,25 +236,45 @@ export function holdSqliteAlone(path: string): { release(): void } {
 /**
  * Replaces a SQLite file with a checked backup, atomically: the backup is copied beside the
  * database, flushed, then renamed over it, so a crash leaves the old file or the new one. The
- * current file stays as `keepAs` (a hard link, or a copy where links are not supported).
+ * current file stays as `keepAs`, or `keepAs-2`, `-3`… when that name is taken (a hard link, or
+ * a copy where links are not supported; never over an existing file). Returns the name kept.
  */
 export async function replaceSqliteFile(
   path: string,
   backup: string,
   keepAs: string | null,
-): Promise<void> {
+): Promise<string | null> {
   const incoming = `${path}.restoring`;
   await mkdir(dirname(path), { recursive: true });
   await copyFile(backup, incoming);
   await flush(incoming);
   try {
-    if (keepAs) await link(path, keepAs).catch(() => copyFile(path, keepAs));
+    const kept = keepAs ? await keepExclusively(path, keepAs) : null;
     // The backup was taken in WAL mode: a WAL left by the old file must not be replayed on it.
     for (const leftover of [`${path}-wal`, `${path}-shm`]) await rm(leftover, { force: true });
     await rename(incoming, path);
     await flush(dirname(path));
+    return kept;
   } finally {
     await rm(incoming, { force: true });
+  }
+}
+
+const exists = (error: unknown) => (error as { code?: string }).code === 'EEXIST';
+
+/** `path` kept under `name`, or the first free `name-<n>`; both ways fail on an existing file. */
+async function keepExclusively(path: string, name: string): Promise<string> {
+  for (let sequence = 1; ; sequence++) {
+    const target = sequence === 1 ? name : `${name}-${sequence}`;
+    try {
+      await link(path, target).catch((error: unknown) => {
+        if (exists(error)) throw error;
+        return copyFile(path, target, constants.COPYFILE_EXCL);
+      });
+      return target;
+    } catch (error) {
+      if (!exists(error)) throw error;
+    }
   }
 }
 
