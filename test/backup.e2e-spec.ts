@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { BackupBusyError, takeBackup } from '../src/backup/backups';
@@ -83,6 +83,14 @@ const backupFiles = (dir: string) =>
   readdirSync(dir)
     .filter((name) => /^workout-planner-\d{8}T\d{6}Z\.(sqlite|dump)$/.test(name))
     .sort();
+
+/** Polls `condition` every 100 ms, at most `tries` times; says what it waited for otherwise. */
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, tries = 600) {
+  for (let i = 0; !(await condition()); i++) {
+    if (i >= tries) throw new Error(`gave up waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
 describe.each(ENGINES)('backups and restore (%s)', (engine) => {
   let t: TestApp;
@@ -470,6 +478,104 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
         expect(workouts(`${first}-2`)).toEqual(['In the backup']);
         expect(workouts(db.path as string)).toEqual(['In the backup']);
         for (const copy of kept()) rmSync(copy);
+      } finally {
+        await db.drop();
+      }
+    });
+  }
+
+  if (engine === 'postgres') {
+    /** Another session holding `mode` on workout_selections in an open transaction. */
+    async function lockSelections(url: string, mode: string): Promise<Client> {
+      const session = new Client({ connectionString: url });
+      await session.connect();
+      await session.query('BEGIN');
+      await session.query(`LOCK TABLE workout_selections IN ${mode} MODE`);
+      return session;
+    }
+    const sessionsOf = async (session: Client, tool: string, waitingForLock = false) => {
+      const { rows } = await session.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE application_name = $1 AND datname = current_database()
+            AND ($2::boolean IS FALSE OR wait_event_type = 'Lock')`,
+        [tool, waitingForLock],
+      );
+      return rows[0].n;
+    };
+    const release = async (session: Client) => {
+      await session.query('ROLLBACK').catch(() => undefined);
+      await session.end();
+    };
+
+    it('pg_dump held up by a table lock fails within its bounds, leaves nothing behind, and the next backup runs', async () => {
+      const folder = mkdtempSync(join(TEST_TMP, 'locked-'));
+      const blocker = await lockSelections(t.db.url, 'ACCESS EXCLUSIVE');
+      try {
+        const env = (extra: Record<string, string>) =>
+          cliEnv(t.db, { BACKUP_DIR: folder, ...extra });
+        const waited = await cli('backup', [], env({ BACKUP_LOCK_TIMEOUT_MS: '1000' }));
+        expect(waited).toEqual({
+          status: 1,
+          stdout: '',
+          stderr:
+            'backup failed: pg_dump could not lock public.workout_selections within 1000 ms ' +
+            '(BACKUP_LOCK_TIMEOUT_MS): another session holds it\n',
+        });
+        expect(readdirSync(folder)).toEqual([]);
+
+        // The run's bound, the lock wait allowed longer; not "busy": the lock file was released.
+        const bounds = { BACKUP_LOCK_TIMEOUT_MS: '600000', BACKUP_TIMEOUT_MS: '1500' };
+        const stopped = await cli('backup', [], env(bounds));
+        expect(stopped).toEqual({
+          status: 1,
+          stdout: '',
+          stderr:
+            'backup failed: pg_dump did not finish within 1500 ms (BACKUP_TIMEOUT_MS): stopped it\n',
+        });
+        expect(readdirSync(folder)).toEqual([]);
+        // Stopped, pg_dump cancelled its wait on the server too.
+        await waitFor(
+          'the stopped pg_dump session to end',
+          async () => (await sessionsOf(blocker, 'pg_dump')) === 0,
+          50,
+        );
+      } finally {
+        await release(blocker);
+      }
+      const { file } = await backupNow(t.db, { BACKUP_DIR: folder });
+      expect(readdirSync(folder)).toEqual([basename(file)]);
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    it('pg_restore held up by a lock is stopped after BACKUP_TIMEOUT_MS and replaces nothing', async () => {
+      const SELECTIONS = 'SELECT * FROM workout_selections ORDER BY id';
+      const { file } = await backupNow();
+      const db = await createTestDatabase('postgres');
+      try {
+        expect((await cli('restore', [file, '--yes'], cliEnv(db))).status).toBe(0);
+        const reader = await lockSelections(db.url, 'ACCESS SHARE');
+        try {
+          const before = (await reader.query(SELECTIONS)).rows;
+          const run = await cli(
+            'restore',
+            [file, '--yes'],
+            cliEnv(db, { BACKUP_TIMEOUT_MS: '1500' }),
+          );
+          expect(run.status).toBe(1);
+          expect(run.stderr).toBe(
+            'restore refused: pg_restore did not finish within 1500 ms (BACKUP_TIMEOUT_MS): stopped it\n',
+          );
+          expect(run.stdout).not.toContain('Restored');
+          await waitFor(
+            'the stopped pg_restore session to end',
+            async () => (await sessionsOf(reader, 'pg_restore')) === 0,
+            50,
+          );
+          await reader.query('COMMIT');
+          expect((await reader.query(SELECTIONS)).rows).toEqual(before);
+        } finally {
+          await release(reader);
+        }
       } finally {
         await db.drop();
       }

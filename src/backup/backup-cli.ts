@@ -12,7 +12,8 @@ Takes a consistent copy of the database named by DATABASE_URL while the server k
   SQLite      SQLite's online backup into BACKUP_DIR (default data/backups/) as
               workout-planner-<UTC yyyymmddThhmmssZ>.sqlite, then integrity_check and row counts
   PostgreSQL  pg_dump --format=custom into BACKUP_DIR as workout-planner-<...>.dump, checked with
-              pg_restore --list (pg_dump and pg_restore of your server's version on PATH)
+              pg_restore --list (pg_dump and pg_restore of your server's version on PATH), each
+              stopped after BACKUP_TIMEOUT_MS; pg_dump waits BACKUP_LOCK_TIMEOUT_MS for a lock
 Then keeps the newest BACKUP_KEEP (default 7) of these files. Exit codes: 0 done, 1 failed,
 2 bad usage or configuration.`;
 

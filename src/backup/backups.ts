@@ -51,7 +51,10 @@ export async function takeBackup(
     const copy =
       target.engine === 'sqlite'
         ? await copySqlite(target.path, file)
-        : await dumpPostgres(target.url, file);
+        : await dumpPostgres(target.url, file, {
+            lockTimeoutMs: settings.lockTimeoutMs,
+            timeoutMs: settings.timeoutMs,
+          });
     const durationMs = Math.round(performance.now() - started);
     return { ...copy, durationMs, removed: await pruneBackups(settings.dir, settings.keep) };
   } finally {
