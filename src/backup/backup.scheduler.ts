@@ -3,8 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfig, BackupConfig } from '../config/configuration';
 import type { DatabaseTarget } from '../config/database-url';
 import { Metrics } from '../metrics/metrics';
-import { BackupFile, listBackups, newestBackupSync } from './backup-files';
-import { BackupBusyError, takeBackup } from './backups';
+import { BackupFile, CLOCK_SKEW_MS, listBackups, newestBackupSync } from './backup-files';
+import { BackupBusyError, takeBackupIfDue } from './backups';
 
 const HOUR_MS = 3_600_000;
 
@@ -21,6 +21,8 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Files named for the future already warned about: once each, not at every scan. */
+  private readonly warned = new Set<string>();
 
   constructor(config: ConfigService<AppConfig, true>, metrics: Metrics) {
     this.settings = config.get('backup', { infer: true });
@@ -36,10 +38,12 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     // An unreadable folder is an operator's problem to see in the log, not a reason not to serve.
-    const last = await this.newest().catch((error: Error) => {
+    const folder = await listBackups(this.settings.dir).catch((error: Error) => {
       this.logger.error(`Backup folder ${this.settings.dir} cannot be read: ${error.message}`);
       return null;
     });
+    this.warnOfFuture(folder?.future ?? []);
+    const last = folder?.backups[0];
     this.logger.log(
       last
         ? `Last backup: ${last.file}, taken ${last.takenAt.toISOString()}`
@@ -69,49 +73,60 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
     return this.target.engine === 'sqlite' && this.target.path === ':memory:';
   }
 
-  private async newest(): Promise<BackupFile | null> {
-    return (await listBackups(this.settings.dir))[0] ?? null;
+  /**
+   * Until the next backup is due: never negative, never more than an interval, whatever a name
+   * says (a timer of more than 2^31 ms fires at once, in a loop).
+   */
+  private untilNext(takenAt: Date): number {
+    const due = takenAt.getTime() + this.intervalMs - Date.now();
+    return Math.min(Math.max(0, due), this.intervalMs);
   }
 
-  private untilNext(takenAt: Date): number {
-    return Math.max(0, takenAt.getTime() + this.intervalMs - Date.now());
+  private warnOfFuture(future: BackupFile[]): void {
+    for (const backup of future) {
+      if (this.warned.has(backup.file)) continue;
+      this.warned.add(backup.file);
+      this.logger.warn(
+        `Ignoring ${backup.file}: named for ${backup.takenAt.toISOString()}, more than ` +
+          `${CLOCK_SKEW_MS / 1000} s ahead of this clock; it counts for neither the schedule, ` +
+          'retention nor the metric. Rename or remove it.',
+      );
+    }
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.runWhenDue();
+      this.running = this.run();
     }, delayMs);
     this.timer.unref();
   }
 
-  private async runWhenDue(): Promise<void> {
+  private async run(): Promise<void> {
     let next = this.intervalMs;
-    // An unreadable folder: the backup itself then fails and says why.
-    const last = await this.newest().catch(() => null);
-    const wait = last ? this.untilNext(last.takenAt) : 0;
-    // Taken meanwhile by another process: wait for that one's interval to pass.
-    if (wait > 0) next = wait;
-    else await this.backUp();
-    this.schedule(next);
-  }
-
-  private async backUp(): Promise<void> {
     try {
-      const report = await takeBackup(this.target, this.settings);
-      const removed = report.removed.length ? `; removed ${report.removed.length} old` : '';
-      this.logger.log(
-        `Backup written: ${report.file} (${report.bytes} bytes, ${report.durationMs} ms${removed})`,
-      );
-    } catch (error) {
-      if (error instanceof BackupBusyError) {
-        this.logger.log(`Backup skipped: ${error.message}`);
-        return;
+      const outcome = await takeBackupIfDue(this.target, this.settings, this.intervalMs);
+      if ('notDue' in outcome) {
+        // Taken meanwhile by another process: wait for that one's interval to pass.
+        next = this.untilNext(outcome.notDue.takenAt);
+      } else {
+        const report = outcome.written;
+        this.warnOfFuture(report.ignored);
+        const removed = report.removed.length ? `; removed ${report.removed.length} old` : '';
+        this.logger.log(
+          `Backup written: ${report.file} (${report.bytes} bytes, ${report.durationMs} ms${removed})`,
+        );
       }
-      this.logger.error(
-        `Scheduled backup failed: ${(error as Error).message}; next try in ` +
-          `${this.settings.intervalHours} h`,
-      );
+    } catch (error) {
+      const message = (error as Error).message;
+      if (error instanceof BackupBusyError) {
+        this.logger.log(`Backup skipped: ${message}`);
+      } else {
+        this.logger.error(
+          `Scheduled backup failed: ${message}; next try in ${this.settings.intervalHours} h`,
+        );
+      }
     }
+    this.schedule(next);
   }
 }
