@@ -721,5 +721,45 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
         await db.drop();
       }
     });
+
+    it('a shutdown stops a backup still running after SHUTDOWN_GRACE_MS and removes its partial file', async () => {
+      const folder = mkdtempSync(join(TEST_TMP, 'shutdown-'));
+      const blocker = await lockSelections(t.db.url, 'ACCESS EXCLUSIVE');
+      try {
+        const server = await startServerProcess({
+          DATABASE_URL: t.db.url,
+          BACKUP_DIR: folder,
+          BACKUP_INTERVAL_HOURS: '24',
+          BACKUP_LOCK_TIMEOUT_MS: '600000',
+          BACKUP_TIMEOUT_MS: '600000',
+          SHUTDOWN_GRACE_MS: '1000',
+          LOG_LEVEL: 'info',
+        });
+        try {
+          await waitFor(
+            'pg_dump waiting for the lock',
+            async () => (await sessionsOf(blocker, 'pg_dump', true)) === 1,
+          );
+          expect(readdirSync(folder).filter((name) => name.endsWith('.partial'))).toHaveLength(1);
+          process.kill(server.pid, 'SIGTERM');
+          // While the lock is still held: the backup would otherwise wait for it for 10 minutes.
+          const exit = await Promise.race([
+            server.exited,
+            sleep(30_000, 'still running', { ref: false }),
+          ]);
+          expect(exit).toEqual({ code: 0, signal: null });
+        } finally {
+          await server.stop();
+        }
+        expect(server.output()).toMatch(
+          /"level":50,[^\n]*Backup stopped, nothing kept: pg_dump stopped: the server is shutting down and SHUTDOWN_GRACE_MS \(1000 ms\) passed/,
+        );
+        expect(server.output()).toContain('Shut down cleanly');
+        expect(readdirSync(folder)).toEqual([]);
+      } finally {
+        await release(blocker);
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
   }
 });

@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig, BackupConfig } from '../config/configuration';
 import type { DatabaseTarget } from '../config/database-url';
@@ -11,15 +17,22 @@ const HOUR_MS = 3_600_000;
 /**
  * Takes a backup every BACKUP_INTERVAL_HOURS, counted from the newest backup in the folder
  * (whoever took it), so restarts and several processes do not multiply them. It runs in timers,
- * never on a request; a failure is logged and tried again an interval later.
+ * never on a request; a failure is logged and tried again an interval later. A shutdown gives a
+ * backup under way SHUTDOWN_GRACE_MS, then stops it.
  */
 @Injectable()
-export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BackupScheduler
+  implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
+{
   private readonly logger = new Logger('Backup');
   private readonly settings: BackupConfig;
   private readonly target: DatabaseTarget;
+  private readonly graceMs: number;
   private timer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
+  /** Stops the backup under way; set while one runs. */
+  private abort?: AbortController;
+  private stopTimer?: NodeJS.Timeout;
   private stopped = false;
   /** Files named for the future already warned about: once each, not at every scan. */
   private readonly warned = new Set<string>();
@@ -27,6 +40,7 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
   constructor(config: ConfigService<AppConfig, true>, metrics: Metrics) {
     this.settings = config.get('backup', { infer: true });
     this.target = config.get('database', { infer: true });
+    this.graceMs = config.get('shutdownGraceMs', { infer: true });
     if (config.get('metricsToken', { infer: true }) !== null) {
       metrics.watchBackups(() => newestBackupSync(this.settings.dir));
     }
@@ -62,11 +76,26 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
     this.schedule(last ? this.untilNext(last.takenAt) : 0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** The start of a shutdown, before the requests drain: from now on the grace runs. */
+  onModuleDestroy(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    // A backup under way finishes (its file is renamed or removed) before the pool closes.
+    const abort = this.abort;
+    if (!abort) return;
+    this.logger.log(`Shutting down: the backup under way gets ${this.graceMs} ms to finish`);
+    this.stopTimer = setTimeout(
+      () =>
+        abort.abort(
+          `the server is shutting down and SHUTDOWN_GRACE_MS (${this.graceMs} ms) passed`,
+        ),
+      this.graceMs,
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // The backup under way has ended (its file renamed, or removed) before the process exits.
     await this.running;
+    clearTimeout(this.stopTimer);
   }
 
   private isMemory(): boolean {
@@ -103,9 +132,13 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async run(): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
     let next = this.intervalMs;
     try {
-      const outcome = await takeBackupIfDue(this.target, this.settings, this.intervalMs);
+      const outcome = await takeBackupIfDue(this.target, this.settings, this.intervalMs, {
+        signal: abort.signal,
+      });
       if ('notDue' in outcome) {
         // Taken meanwhile by another process: wait for that one's interval to pass.
         next = this.untilNext(outcome.notDue.takenAt);
@@ -121,11 +154,15 @@ export class BackupScheduler implements OnApplicationBootstrap, OnApplicationShu
       const message = (error as Error).message;
       if (error instanceof BackupBusyError) {
         this.logger.log(`Backup skipped: ${message}`);
+      } else if (abort.signal.aborted) {
+        this.logger.error(`Backup stopped, nothing kept: ${message}`);
       } else {
         this.logger.error(
           `Scheduled backup failed: ${message}; next try in ${this.settings.intervalHours} h`,
         );
       }
+    } finally {
+      this.abort = undefined;
     }
     this.schedule(next);
   }

@@ -25,6 +25,8 @@ export interface BackupReport extends BackupCopy {
 export interface BackupOptions {
   /** The time the backup is named for; the clock's by default. */
   now?: Date;
+  /** Stops the backup when aborted (the server shutting down); its partial file is removed. */
+  signal?: AbortSignal;
 }
 
 /** Another process (the server's schedule or `npm run backup`) is taking a backup. */
@@ -95,7 +97,7 @@ async function underFolderLock<T>(
 async function backUpAndPrune(
   target: DatabaseTarget,
   settings: BackupConfig,
-  { now = new Date() }: BackupOptions,
+  { now = new Date(), signal }: BackupOptions,
 ): Promise<BackupReport> {
   let sequence = 1;
   while (existsSync(join(settings.dir, backupFileName(target.engine, now, sequence)))) sequence++;
@@ -103,10 +105,11 @@ async function backUpAndPrune(
   const started = performance.now();
   const copy =
     target.engine === 'sqlite'
-      ? await copySqlite(target.path, file)
+      ? await copySqlite(target.path, file, signal)
       : await dumpPostgres(target.url, file, {
           lockTimeoutMs: settings.lockTimeoutMs,
           timeoutMs: settings.timeoutMs,
+          signal,
         });
   const durationMs = Math.round(performance.now() - started);
   let pruned: { removed: string[]; ignored: BackupFile[] };

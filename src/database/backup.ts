@@ -113,7 +113,11 @@ async function publish<T>(file: string, write: (partial: string) => Promise<T>):
  * All pages go in one step after the first: a write by another connection between steps would
  * restart the copy, and under steady writes a stepwise copy might never end.
  */
-export async function copySqlite(source: string, file: string): Promise<BackupCopy> {
+export async function copySqlite(
+  source: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<BackupCopy> {
   return publish(file, async (partial) => {
     const db = openReadOnly(source);
     try {
@@ -130,8 +134,14 @@ export async function copySqlite(source: string, file: string): Promise<BackupCo
       copy.close();
     }
     const check = checkSqliteFile(partial);
+    throwIfStopped(signal);
     return { file, bytes: (await stat(partial)).size, check };
   });
+}
+
+/** A backup stopped meanwhile (a shutdown) is not kept: publish then removes the partial file. */
+function throwIfStopped(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new BackupError(`stopped: ${String(signal.reason)}`);
 }
 
 const run = promisify(execFile);
@@ -142,6 +152,8 @@ export interface PgToolLimits {
   lockTimeoutMs: number;
   /** The longest run of one tool (BACKUP_TIMEOUT_MS); then it is stopped. */
   timeoutMs: number;
+  /** Stops the tool when aborted (a server shutting down). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_LIMITS: PgToolLimits = {
@@ -164,8 +176,8 @@ function describeFailure(tool: string, stderr: string, limits: PgToolLimits): st
 
 /**
  * Runs a PostgreSQL client tool; the URL's password goes through the environment. After
- * `limits.timeoutMs` the tool gets SIGTERM: pg_dump and pg_restore then cancel their query on
- * the server and exit.
+ * `limits.timeoutMs`, or when `limits.signal` is aborted, the tool gets SIGTERM: pg_dump and
+ * pg_restore then cancel their query on the server and exit.
  */
 async function pgTool(
   tool: string,
@@ -180,18 +192,25 @@ async function pgTool(
     parsed.password = '';
     args = [...args, parsed.toString()];
   }
+  const { signal } = limits;
+  if (signal?.aborted) throw new BackupError(`${tool} not started: ${String(signal.reason)}`);
+  const running = run(tool, args, { env, maxBuffer: 64 * 1024 * 1024, timeout: limits.timeoutMs });
+  const stop = () => running.child.kill('SIGTERM');
+  signal?.addEventListener('abort', stop, { once: true });
   try {
-    const options = { env, maxBuffer: 64 * 1024 * 1024, timeout: limits.timeoutMs };
-    return (await run(tool, args, options)).stdout;
+    return (await running).stdout;
   } catch (error) {
     const failure = error as ExecFileException & { stderr?: string };
     if (failure.code === 'ENOENT') throw new MissingToolError(tool);
+    if (signal?.aborted) throw new BackupError(`${tool} stopped: ${String(signal.reason)}`);
     if (failure.killed) {
       throw new BackupError(
         `${tool} did not finish within ${limits.timeoutMs} ms (BACKUP_TIMEOUT_MS): stopped it`,
       );
     }
     throw new BackupError(describeFailure(tool, failure.stderr || failure.message, limits));
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
 }
 
@@ -217,6 +236,7 @@ export async function dumpPostgres(
     const lockWait = `--lock-wait-timeout=${limits.lockTimeoutMs}`;
     await pgTool('pg_dump', ['--format=custom', lockWait, `--file=${partial}`], limits, url);
     await checkPostgresDump(partial, limits);
+    throwIfStopped(limits.signal);
     return { file, bytes: (await stat(partial)).size };
   });
 }
