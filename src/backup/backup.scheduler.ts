@@ -157,9 +157,8 @@ export class BackupScheduler
       } else if (abort.signal.aborted) {
         this.logger.error(`Backup stopped, nothing kept: ${message}`);
       } else {
-        this.logger.error(
-          `Scheduled backup failed: ${message}; next try in ${this.settings.intervalHours} h`,
-        );
+        const retry = this.stopped ? '' : `; next try in ${this.settings.intervalHours} h`;
+        this.logger.error(`Scheduled backup failed: ${message}${retry}`);
       }
     } finally {
       this.abort = undefined;
