@@ -634,7 +634,10 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       await session.query(`LOCK TABLE workout_selections IN ${mode} MODE`);
       return session;
     }
+    /** The tool's sessions on the database, as of now. */
     const sessionsOf = async (session: Client, tool: string, waitingForLock = false) => {
+      // Inside a transaction, pg_stat_activity answers as of its first read unless told to drop it.
+      await session.query('SELECT pg_stat_clear_snapshot()');
       const { rows } = await session.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_stat_activity
           WHERE application_name = $1 AND datname = current_database()
