@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { constants } from 'node:os';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { ConfigError, loadConfig } from './config/configuration';
@@ -25,9 +26,15 @@ async function bootstrap(): Promise<void> {
     config.database.engine === 'sqlite' ? config.database.path : 'PostgreSQL (DATABASE_URL)';
   logger.log(`Listening on http://${config.host}:${config.port}, database ${where}`);
 
-  // A deploy's SIGTERM (or ^C): finish what is in flight, close the pool, exit 0. A second
-  // signal while that runs ends the process at once.
+  // A deploy's SIGTERM (or ^C): finish what is in flight, close the pool, exit 0. One handler
+  // for both: a second signal of either kind while that runs ends the process at once.
+  let stopping: NodeJS.Signals | null = null;
   const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} received while shutting down after ${stopping}: exiting now`);
+      process.exit(128 + constants.signals[signal]);
+    }
+    stopping = signal;
     logger.log(`${signal} received: shutting down`);
     app.close().then(
       () => {
@@ -40,8 +47,8 @@ async function bootstrap(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 bootstrap().catch((error: unknown) => {

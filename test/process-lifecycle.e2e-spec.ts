@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -49,20 +50,22 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
   /**
    * Holds what a selection write of `workoutId` needs for `ms`: on SQLite the file's write lock
    * (a second process), on PostgreSQL the selection row (another session). The write then waits
-   * without blocking the event loop.
+   * without blocking the event loop. Resolves once the lock is held (in an object: a promise
+   * returned as such would be awaited too); `released` resolves once it is let go.
    */
-  async function holdLock(workoutId: number, ms: number): Promise<Promise<unknown>> {
-    if (engine === 'sqlite') return (await holdSqliteWriteLock(db.path as string, ms)).released;
+  async function holdLock(workoutId: number, ms: number): Promise<{ released: Promise<unknown> }> {
+    if (engine === 'sqlite') return holdSqliteWriteLock(db.path as string, ms);
     const session = new Client({ connectionString: db.url });
     await session.connect();
     await session.query('BEGIN');
     await session.query('SELECT 1 FROM workout_selections WHERE workout_id = $1 FOR UPDATE', [
       workoutId,
     ]);
-    return sleep(ms).then(async () => {
+    const released = sleep(ms).then(async () => {
       await session.query('COMMIT');
       await session.end();
     });
+    return { released };
   }
 
   it('SIGTERM under load: what was sent before the signal is answered, nothing is reset, exit 0', async () => {
@@ -119,7 +122,7 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
     const writers = Array.from({ length: 8 }, (_, k) => writer(k));
     await sleep(200);
 
-    const released = await holdLock(SLOW, 1500);
+    const { released } = await holdLock(SLOW, 1500);
     const slow = put(SLOW, { userNotes: 'in flight across the signal' });
     await sleep(300);
     signalAt = performance.now();
@@ -153,6 +156,56 @@ describe.each(ENGINES)('process lifecycle on %s', (engine) => {
       await check.destroy();
     }
   }, 120_000);
+
+  it.each([
+    ['SIGTERM', 'SIGINT'],
+    ['SIGINT', 'SIGTERM'],
+    ['SIGTERM', 'SIGTERM'],
+  ] as const)(
+    '%s, then %s while a request is in flight: the second signal ends the process at once',
+    async (first, second) => {
+      const server = await startServerProcess({
+        DATABASE_URL: db.url,
+        SECRET_KEY,
+        LOG_LEVEL: 'info',
+        // The first signal's shutdown would wait this long for the request in flight.
+        SHUTDOWN_GRACE_MS: '60000',
+      });
+      signalled.push(server);
+      const token = await workoutsAndToken(1, 'signals');
+      const put = (userNotes: string) =>
+        fetch(`${server.url}/api/selections/1`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ userNotes }),
+        });
+      expect((await put('before')).status).toBe(200);
+
+      const { released } = await holdLock(1, 5000);
+      const inFlight = put('in flight').then(
+        (res) => res.status,
+        () => 'no answer',
+      );
+      await sleep(300);
+      process.kill(server.pid, first);
+      for (let i = 0; !server.output().includes(`${first} received: shutting down`); i++) {
+        expect(i).toBeLessThan(500);
+        await sleep(10);
+      }
+      process.kill(server.pid, second);
+      const exit = await server.exited;
+      const answer = await inFlight;
+      await released;
+
+      expect(exit).toEqual({ code: 128 + constants.signals[second], signal: null });
+      expect(answer).toBe('no answer');
+      expect(server.output()).toContain(
+        `${second} received while shutting down after ${first}: exiting now`,
+      );
+      expect(server.output()).not.toContain('Shut down cleanly');
+    },
+    120_000,
+  );
 
   it('SIGKILL under load loses no acknowledged write and leaves the database intact', async () => {
     const server = await startServerProcess({ DATABASE_URL: db.url, SECRET_KEY });

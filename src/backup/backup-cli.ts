@@ -10,11 +10,14 @@ export const BACKUP_USAGE = `Usage: npm run backup
 
 Takes a consistent copy of the database named by DATABASE_URL while the server keeps running:
   SQLite      SQLite's online backup into BACKUP_DIR (default data/backups/) as
-              workout-planner-<UTC yyyymmddThhmmssZ>.sqlite, then integrity_check and row counts
+              workout-planner-<UTC yyyymmddThhmmss.sssZ>.sqlite, then integrity_check and row
+              counts
   PostgreSQL  pg_dump --format=custom into BACKUP_DIR as workout-planner-<...>.dump, checked with
-              pg_restore --list (pg_dump and pg_restore of your server's version on PATH)
-Then keeps the newest BACKUP_KEEP (default 7) of these files. Exit codes: 0 done, 1 failed,
-2 bad usage or configuration.`;
+              pg_restore --list (pg_dump and pg_restore of your server's version on PATH), each
+              stopped after BACKUP_TIMEOUT_MS; pg_dump waits BACKUP_LOCK_TIMEOUT_MS for a lock
+Then keeps BACKUP_KEEP (default 7) backups: the new one and the newest others; files named for a
+time in the future are left alone, with a warning. Exit codes: 0 done, 1 failed, 2 bad usage or
+configuration.`;
 
 /** The database and backup settings from the environment, or a usage error. */
 export function readBackupTarget(
@@ -68,6 +71,12 @@ export async function runBackupCli(
       io.out('checked: pg_restore --list reads it, with the workout_selections data');
     }
     for (const file of report.removed) io.out(`removed old backup: ${file}`);
+    for (const { file, takenAt } of report.ignored) {
+      io.err(
+        `backup: warning: ignored ${file}: named for ${takenAt.toISOString()}, in the future ` +
+          'by this clock; retention neither counts nor removes it',
+      );
+    }
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof BackupError)) throw error;

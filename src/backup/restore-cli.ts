@@ -8,6 +8,7 @@ import {
   checkPostgresDump,
   checkSqliteFile,
   holdSqliteAlone,
+  PgToolLimits,
   replaceSqliteFile,
   restorePostgres,
   tablesInDatabase,
@@ -21,9 +22,10 @@ export const RESTORE_USAGE = `Usage: npm run restore -- <backup file> [--yes]
 
 Replaces the database named by DATABASE_URL with a backup (from npm run backup):
   SQLite      refused while a server has the file open; the backup's integrity is checked
-              first; the current file is kept as <file>.before-restore-<UTC time>, then replaced
-              in one rename
-  PostgreSQL  pg_restore --clean --if-exists --single-transaction into DATABASE_URL
+              first; the current file is kept as <file>.before-restore-<UTC time> (-2, -3... when
+              that name is taken), then replaced in one rename
+  PostgreSQL  pg_restore --clean --if-exists --single-transaction into DATABASE_URL, stopped
+              (and rolled back) after BACKUP_TIMEOUT_MS
 Asks first unless --yes. A backup older than the code is brought up to date by the migrations at
 the next start. Exit codes: 0 done, 1 refused or failed (nothing replaced), 2 bad usage.`;
 
@@ -72,7 +74,7 @@ export async function runRestoreCli(
   try {
     return read.target.engine === 'sqlite'
       ? await restoreSqlite(read.target.path, backup, yes, io)
-      : await restoreIntoPostgres(read.target, backup, yes, io);
+      : await restoreIntoPostgres(read.target, read.settings, backup, yes, io);
   } catch (error) {
     if (!(error instanceof BackupError)) throw error;
     io.err(`restore refused: ${error.message}`);
@@ -103,13 +105,17 @@ async function restoreSqlite(
 
   await refuseWhileServed(path);
   const held = exists ? holdSqliteAlone(path) : null;
-  const keepAs = exists ? `${path}.before-restore-${utcStamp(io.now())}` : null;
+  let kept: string | null;
   try {
-    await replaceSqliteFile(path, backup, keepAs);
+    kept = await replaceSqliteFile(
+      path,
+      backup,
+      exists ? `${path}.before-restore-${utcStamp(io.now())}` : null,
+    );
   } finally {
     held?.release();
   }
-  if (keepAs) io.out(`The database as it was: ${keepAs}`);
+  if (kept) io.out(`The database as it was: ${kept}`);
   io.out(`Restored ${path}. Start the server: it applies newer migrations, if any.`);
   return EXIT.ok;
 }
@@ -126,11 +132,12 @@ async function refuseWhileServed(path: string): Promise<void> {
 
 async function restoreIntoPostgres(
   target: DatabaseTarget & { engine: 'postgres' },
+  limits: PgToolLimits,
   backup: string,
   yes: boolean,
   io: RestoreIo,
 ): Promise<ExitCode> {
-  const dumped = new Set(tablesInDump(await checkPostgresDump(backup)));
+  const dumped = new Set(tablesInDump(await checkPostgresDump(backup, limits)));
   io.out(`Backup checked: ${backup} (pg_restore --list reads it)`);
   // --clean drops only what the dump holds: a table made by a later migration would stay, and
   // the restored migrations table would have the next start create it again, and fail.
@@ -144,7 +151,7 @@ async function restoreIntoPostgres(
     );
   }
   if (!(await confirm(io, ask(target, yes, backup)))) return EXIT.failed;
-  await restorePostgres(target.url, backup);
+  await restorePostgres(target.url, backup, limits);
   io.out(
     `Restored ${describeTarget(target)}. Start the server: it applies newer migrations, if any.`,
   );

@@ -43,6 +43,8 @@ it('backs up a SQLite file daily by default, PostgreSQL only when asked', () => 
     dir: resolve('data/backups'),
     intervalHours: 24,
     keep: 7,
+    lockTimeoutMs: 30_000,
+    timeoutMs: 600_000,
   });
   const postgres = { DATABASE_URL: 'postgres://u@h/db' };
   expect(loadConfig(postgres).backup.intervalHours).toBe(0);
@@ -52,6 +54,9 @@ it('backs up a SQLite file daily by default, PostgreSQL only when asked', () => 
     dir: '/srv/backups',
     keep: 30,
   });
+  const bounds = { BACKUP_LOCK_TIMEOUT_MS: '2000', BACKUP_TIMEOUT_MS: '60000' };
+  expect(loadConfig(bounds).backup).toMatchObject({ lockTimeoutMs: 2000, timeoutMs: 60_000 });
+  expect(() => loadConfig({ BACKUP_TIMEOUT_MS: '0' })).toThrow('BACKUP_TIMEOUT_MS');
 });
 
 it('reads TRUST_PROXY as the proxies to trust, off by default', () => {

@@ -42,7 +42,14 @@ export interface BackupConfig {
   intervalHours: number;
   /** How many backups to keep; the oldest of this tool's files go first. */
   keep: number;
+  /** PostgreSQL: pg_dump's longest wait for a table lock. */
+  lockTimeoutMs: number;
+  /** PostgreSQL: the longest run of pg_dump or pg_restore; then it is stopped. */
+  timeoutMs: number;
 }
+
+/** The defaults of BACKUP_LOCK_TIMEOUT_MS and BACKUP_TIMEOUT_MS, for tools without a config. */
+export const BACKUP_TOOL_DEFAULTS = { lockTimeoutMs: 30_000, timeoutMs: 600_000 } as const;
 
 export interface AuthConfig {
   secretKey: string;
@@ -222,6 +229,14 @@ export function readBackup(env: Env, database: DatabaseTarget): BackupConfig {
     // At most 24 days: a timer cannot wait longer (2^31 ms).
     intervalHours: readNumber(env, 'BACKUP_INTERVAL_HOURS', fileDefault ? 24 : 0, 0, 24 * 24),
     keep: readInt(env, 'BACKUP_KEEP', 7, 1, 10_000),
+    lockTimeoutMs: readInt(
+      env,
+      'BACKUP_LOCK_TIMEOUT_MS',
+      BACKUP_TOOL_DEFAULTS.lockTimeoutMs,
+      1,
+      3_600_000,
+    ),
+    timeoutMs: readInt(env, 'BACKUP_TIMEOUT_MS', BACKUP_TOOL_DEFAULTS.timeoutMs, 1, 86_400_000),
   };
 }
 

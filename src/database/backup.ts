@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, ExecFileException } from 'node:child_process';
+import { constants, existsSync } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { BACKUP_TOOL_DEFAULTS } from '../config/configuration';
 
 /**
  * Copies of the database, checked before they are trusted. A copy is written under a temporary
@@ -112,7 +113,11 @@ async function publish<T>(file: string, write: (partial: string) => Promise<T>):
  * All pages go in one step after the first: a write by another connection between steps would
  * restart the copy, and under steady writes a stepwise copy might never end.
  */
-export async function copySqlite(source: string, file: string): Promise<BackupCopy> {
+export async function copySqlite(
+  source: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<BackupCopy> {
   return publish(file, async (partial) => {
     const db = openReadOnly(source);
     try {
@@ -129,14 +134,57 @@ export async function copySqlite(source: string, file: string): Promise<BackupCo
       copy.close();
     }
     const check = checkSqliteFile(partial);
+    throwIfStopped(signal);
     return { file, bytes: (await stat(partial)).size, check };
   });
 }
 
+/** A backup stopped meanwhile (a shutdown) is not kept: publish then removes the partial file. */
+function throwIfStopped(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new BackupError(`stopped: ${String(signal.reason)}`);
+}
+
 const run = promisify(execFile);
 
-/** Runs a PostgreSQL client tool; the URL's password goes through the environment. */
-async function pgTool(tool: string, args: string[], url?: string): Promise<string> {
+/** Bounds on the PostgreSQL client tools, so that a backup or a restore cannot hang. */
+export interface PgToolLimits {
+  /** pg_dump's `--lock-wait-timeout`: the longest wait for a table lock (BACKUP_LOCK_TIMEOUT_MS). */
+  lockTimeoutMs: number;
+  /** The longest run of one tool (BACKUP_TIMEOUT_MS); then it is stopped. */
+  timeoutMs: number;
+  /** Stops the tool when aborted (a server shutting down). */
+  signal?: AbortSignal;
+}
+
+const DEFAULT_LIMITS: PgToolLimits = {
+  lockTimeoutMs: BACKUP_TOOL_DEFAULTS.lockTimeoutMs,
+  timeoutMs: BACKUP_TOOL_DEFAULTS.timeoutMs,
+};
+
+/** A tool's stderr as one line; a table lock it waited for in vain, said plainly. */
+function describeFailure(tool: string, stderr: string, limits: PgToolLimits): string {
+  const locked = /Query was: LOCK TABLE (\S+) IN /.exec(stderr);
+  if (locked && /canceling statement due to statement timeout/.test(stderr)) {
+    return (
+      `${tool} could not lock ${locked[1]} within ${limits.lockTimeoutMs} ms ` +
+      '(BACKUP_LOCK_TIMEOUT_MS): another session holds it'
+    );
+  }
+  const lines = stderr.split('\n').map((line) => line.trim());
+  return `${tool} failed: ${lines.filter((line) => line !== '').join(' ')}`;
+}
+
+/**
+ * Runs a PostgreSQL client tool; the URL's password goes through the environment. After
+ * `limits.timeoutMs`, or when `limits.signal` is aborted, the tool gets SIGTERM: pg_dump and
+ * pg_restore then cancel their query on the server and exit.
+ */
+async function pgTool(
+  tool: string,
+  args: string[],
+  limits: PgToolLimits,
+  url?: string,
+): Promise<string> {
   const env = { ...process.env };
   if (url) {
     const parsed = new URL(url);
@@ -144,20 +192,34 @@ async function pgTool(tool: string, args: string[], url?: string): Promise<strin
     parsed.password = '';
     args = [...args, parsed.toString()];
   }
+  const { signal } = limits;
+  if (signal?.aborted) throw new BackupError(`${tool} not started: ${String(signal.reason)}`);
+  const running = run(tool, args, { env, maxBuffer: 64 * 1024 * 1024, timeout: limits.timeoutMs });
+  const stop = () => running.child.kill('SIGTERM');
+  signal?.addEventListener('abort', stop, { once: true });
   try {
-    const { stdout } = await run(tool, args, { env, maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
+    return (await running).stdout;
   } catch (error) {
-    const failure = error as NodeJS.ErrnoException & { stderr?: string; code?: unknown };
+    const failure = error as ExecFileException & { stderr?: string };
     if (failure.code === 'ENOENT') throw new MissingToolError(tool);
-    const detail = failure.stderr?.trim() || failure.message;
-    throw new BackupError(`${tool} failed: ${detail}`);
+    if (signal?.aborted) throw new BackupError(`${tool} stopped: ${String(signal.reason)}`);
+    if (failure.killed) {
+      throw new BackupError(
+        `${tool} did not finish within ${limits.timeoutMs} ms (BACKUP_TIMEOUT_MS): stopped it`,
+      );
+    }
+    throw new BackupError(describeFailure(tool, failure.stderr || failure.message, limits));
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
 }
 
 /** `pg_restore --list`: the dump is readable and holds the selections' data. */
-export async function checkPostgresDump(file: string): Promise<string> {
-  const listing = await pgTool('pg_restore', ['--list', file]);
+export async function checkPostgresDump(
+  file: string,
+  limits: PgToolLimits = DEFAULT_LIMITS,
+): Promise<string> {
+  const listing = await pgTool('pg_restore', ['--list', file], limits);
   if (!/TABLE DATA \S+ workout_selections /.test(listing)) {
     throw new BackupError(`${file} is not a workout planner dump (no workout_selections data)`);
   }
@@ -165,10 +227,16 @@ export async function checkPostgresDump(file: string): Promise<string> {
 }
 
 /** `pg_dump --format=custom`, checked with `pg_restore --list`. */
-export async function dumpPostgres(url: string, file: string): Promise<BackupCopy> {
+export async function dumpPostgres(
+  url: string,
+  file: string,
+  limits: PgToolLimits = DEFAULT_LIMITS,
+): Promise<BackupCopy> {
   return publish(file, async (partial) => {
-    await pgTool('pg_dump', ['--format=custom', `--file=${partial}`], url);
-    await checkPostgresDump(partial);
+    const lockWait = `--lock-wait-timeout=${limits.lockTimeoutMs}`;
+    await pgTool('pg_dump', ['--format=custom', lockWait, `--file=${partial}`], limits, url);
+    await checkPostgresDump(partial, limits);
+    throwIfStopped(limits.signal);
     return { file, bytes: (await stat(partial)).size };
   });
 }
@@ -195,11 +263,20 @@ export async function tablesInDatabase(url: string): Promise<string[]> {
   }
 }
 
-/** `pg_restore --clean --if-exists --single-transaction`: all of the dump or nothing. */
-export async function restorePostgres(url: string, file: string): Promise<void> {
+/**
+ * `pg_restore --clean --if-exists --single-transaction`: all of the dump or nothing (stopped
+ * after `limits.timeoutMs`, its transaction rolls back). pg_restore has no lock timeout, and
+ * the dump's own `SET lock_timeout = 0` would override one given through PGOPTIONS.
+ */
+export async function restorePostgres(
+  url: string,
+  file: string,
+  limits: PgToolLimits = DEFAULT_LIMITS,
+): Promise<void> {
   await pgTool(
     'pg_restore',
     ['--clean', '--if-exists', '--single-transaction', '--no-owner', '--exit-on-error', file, '-d'],
+    limits,
     url,
   );
 }
@@ -236,25 +313,45 @@ export function holdSqliteAlone(path: string): { release(): void } {
 /**
  * Replaces a SQLite file with a checked backup, atomically: the backup is copied beside the
  * database, flushed, then renamed over it, so a crash leaves the old file or the new one. The
- * current file stays as `keepAs` (a hard link, or a copy where links are not supported).
+ * current file stays as `keepAs`, or `keepAs-2`, `-3`… when that name is taken (a hard link, or
+ * a copy where links are not supported; never over an existing file). Returns the name kept.
  */
 export async function replaceSqliteFile(
   path: string,
   backup: string,
   keepAs: string | null,
-): Promise<void> {
+): Promise<string | null> {
   const incoming = `${path}.restoring`;
   await mkdir(dirname(path), { recursive: true });
   await copyFile(backup, incoming);
   await flush(incoming);
   try {
-    if (keepAs) await link(path, keepAs).catch(() => copyFile(path, keepAs));
+    const kept = keepAs ? await keepExclusively(path, keepAs) : null;
     // The backup was taken in WAL mode: a WAL left by the old file must not be replayed on it.
     for (const leftover of [`${path}-wal`, `${path}-shm`]) await rm(leftover, { force: true });
     await rename(incoming, path);
     await flush(dirname(path));
+    return kept;
   } finally {
     await rm(incoming, { force: true });
+  }
+}
+
+const exists = (error: unknown) => (error as { code?: string }).code === 'EEXIST';
+
+/** `path` kept under `name`, or the first free `name-<n>`; both ways fail on an existing file. */
+async function keepExclusively(path: string, name: string): Promise<string> {
+  for (let sequence = 1; ; sequence++) {
+    const target = sequence === 1 ? name : `${name}-${sequence}`;
+    try {
+      await link(path, target).catch((error: unknown) => {
+        if (exists(error)) throw error;
+        return copyFile(path, target, constants.COPYFILE_EXCL);
+      });
+      return target;
+    } catch (error) {
+      if (!exists(error)) throw error;
+    }
   }
 }
 
