@@ -3,14 +3,10 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { resolve } from 'node:path';
 import { CalendarModule } from './calendar/calendar.module';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { BackupModule } from './backup/backup.module';
 import { AuthModule } from './auth/auth.module';
-import { HttpErrorFilter } from './common/http-error.filter';
-import { LoggingModule } from './common/logging.module';
+import { HttpModule } from './http/http.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { RouteTable } from './common/route-table';
-import { AppValidationPipe } from './common/validation';
 import { AppConfig, Env, loadConfig } from './config/configuration';
 import type { ConnectionUse } from './database/data-source.options';
 import { DatabaseModule } from './database/database.module';
@@ -40,7 +36,7 @@ export class AppModule {
           ignoreEnvFile: true,
           load: [() => loadConfig(env)],
         }),
-        LoggingModule,
+        HttpModule,
         MetricsModule,
         DatabaseModule.forRoot(use),
         HealthModule,
@@ -72,11 +68,6 @@ export class AppModule {
         WeatherModule,
         CalendarModule,
         BackupModule,
-      ],
-      providers: [
-        RouteTable,
-        { provide: APP_PIPE, useClass: AppValidationPipe },
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
     };
   }

@@ -6,15 +6,15 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { DestinationStream, Logger } from 'pino';
 import { AuthGate } from './auth/auth.gate';
-import { isApiDocsRoute, serveApiDocs } from './common/api-docs';
-import { drainAfterEarlyAnswer } from './common/body-drain';
-import { registerBodyParsers } from './common/body-parsers';
-import { AccessLog, createRootLogger, withRequestLogger } from './common/logging';
-import { requestIdFor } from './common/request-id';
-import { requestGate } from './common/request-gate';
-import type { RoutePolicy } from './common/route-policy';
-import { RouteTable } from './common/route-table';
-import { corsOptions, securityHeaders } from './common/security';
+import { isApiDocsRoute, serveApiDocs } from './http/api-docs';
+import { drainAfterEarlyAnswer } from './http/body-drain';
+import { registerBodyParsers } from './http/body-parsers';
+import { AccessLog, createRootLogger, withRequestLogger } from './http/logging';
+import { requestIdFor } from './http/request-id';
+import { requestGate } from './http/request-gate';
+import type { RoutePolicy } from './http/route-policy';
+import { RouteTable } from './http/route-table';
+import { corsOptions, securityHeaders } from './http/security';
 import type { AppConfig } from './config/configuration';
 import { GracefulShutdown } from './health/graceful-shutdown';
 import { Metrics } from './metrics/metrics';
@@ -98,6 +98,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
         request.routeOptions.url,
         reply.statusCode,
         reply.elapsedTime,
+        request.failure,
       );
       done();
     });

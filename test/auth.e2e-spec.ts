@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
-import { RouteTable } from '../src/common/route-table';
+import { RouteTable } from '../src/http/route-table';
 import { UsersService } from '../src/users/users.service';
 import { ENGINES } from './support/test-database';
 import { server, startTestApp, TestApp } from './support/test-app';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect, Socket } from 'node:net';
 import { DataSource } from 'typeorm';
-import { DRAIN_MAX_BYTES } from '../src/common/body-drain';
+import { DRAIN_MAX_BYTES } from '../src/http/body-drain';
 import { CSV_LIMIT_BYTES } from '../src/workout-import/workout-import.controller';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { hashPassword } from '../src/auth/password-hasher';
-import { DATABASE_UNAVAILABLE } from '../src/common/domain-error';
-import { RouteTable } from '../src/common/route-table';
+import { DATABASE_UNAVAILABLE } from '../src/shared/domain-error';
+import { RouteTable } from '../src/http/route-table';
 import { Radicale, radicaleSkipped } from './support/radicale';
 import { seedWorkouts } from './support/seed';
 import { holdSqliteWriteLock } from './support/sqlite-lock';

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { addDays, todayIn } from '../src/common/dates';
-import { RouteTable } from '../src/common/route-table';
+import { addDays, todayIn } from '../src/shared/dates';
+import { RouteTable } from '../src/http/route-table';
 import { FakeOpenMeteo } from './support/fake-open-meteo';
 import { ApiDocument } from './support/openapi';
 import { ENGINES } from './support/test-database';

@@ -1,4 +1,4 @@
-import { addDays, todayIn } from '../src/common/dates';
+import { addDays, todayIn } from '../src/shared/dates';
 import { FakeOpenMeteo, forecastFor } from './support/fake-open-meteo';
 import { startTestApp, TestApp } from './support/test-app';
 

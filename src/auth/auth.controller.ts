@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '../common/domain-error';
-import { ApiDatabaseUnavailable, ApiErrors } from '../common/openapi';
+import { DomainError } from '../shared/domain-error';
+import { ApiDatabaseUnavailable, ApiErrors } from '../http/openapi';
 import { UserJson } from '../users/user.presenter';
 import { AuthService, LoginResult, VerifyResult } from './auth.service';
 import { CurrentUserId } from './current-user.decorator';
 import { LoginDto } from './dto/login.dto';
-import { Public } from './public.decorator';
+import { Public } from '../http/route-policy';
 
 @ApiTags('auth')
 @Controller('auth')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { UsersService } from '../users/users.service';
 import { TokenService } from './token.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { User } from '../users/user.entity';
 import { presentUser, UserJson } from '../users/user.presenter';

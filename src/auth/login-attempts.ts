@@ -2,7 +2,7 @@ import { isIPv6 } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import ipaddr from 'ipaddr.js';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { AppConfig } from '../config/configuration';
 
 const WINDOW_MS = 60_000;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { AppConfig } from '../config/configuration';
 
 /** The previous backend's claims: no sub/iss/aud, so its tokens keep working. */

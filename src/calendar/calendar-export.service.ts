@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiProperty, ApiSchema, getSchemaPath } from '@nestjs/swagger';
-import { addDays, ApiDate } from '../common/dates';
-import { DomainError } from '../common/domain-error';
+import { addDays } from '../shared/dates';
+import { DomainError } from '../shared/domain-error';
 import type { AppConfig, CaldavConfig } from '../config/configuration';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../workouts/workouts.repository';
@@ -18,6 +18,7 @@ import { ExportCalendarDto } from './dto/export-calendar.dto';
 import { summarizeEvent } from './icalendar-text';
 import { buildPlanCalendar, eventFileName, eventUid } from './plan-icalendar';
 import { planDays } from './workout-plan';
+import { ApiDate } from '../http/openapi';
 
 @ApiSchema({ name: 'ExportedDate' })
 export class ExportedDate {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { AppConfig } from '../config/configuration';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../workouts/workouts.repository';

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/public.decorator';
-import { ApiDatabaseUnavailable, ApiErrors } from '../common/openapi';
+import { ApiDatabaseUnavailable, ApiErrors } from '../http/openapi';
 import {
   CalendarExportService,
   ExportedDate,
@@ -11,6 +10,7 @@ import {
 } from './calendar-export.service';
 import { CalendarFeedService } from './calendar-feed.service';
 import { ExportCalendarDto } from './dto/export-calendar.dto';
+import { Public } from '../http/route-policy';
 
 @ApiTags('calendar')
 @ApiDatabaseUnavailable()

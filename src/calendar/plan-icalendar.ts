@@ -1,5 +1,5 @@
 import ical, { ICalCalendar } from 'ical-generator';
-import { addDays } from '../common/dates';
+import { addDays } from '../shared/dates';
 import type { PlanDay } from './workout-plan';
 
 const PRODUCT_ID = '-//Workout Planner//workout-planner//EN';

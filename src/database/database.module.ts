@@ -8,7 +8,9 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/configuration';
+import { DATABASE_UNAVAILABLE_CHECK } from '../shared/domain-error';
 import { buildDataSourceOptions, ConnectionUse } from './data-source.options';
+import { isDatabaseUnavailable } from './driver-errors';
 import { MigrationRunner } from './migration-runner';
 import { holdSqliteFile } from './sqlite-in-use';
 import { TransactionRunner } from './transaction-runner';
@@ -41,8 +43,12 @@ export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShut
           }),
         }),
       ],
-      providers: [TransactionRunner, MigrationRunner],
-      exports: [TransactionRunner],
+      providers: [
+        TransactionRunner,
+        MigrationRunner,
+        { provide: DATABASE_UNAVAILABLE_CHECK, useValue: isDatabaseUnavailable },
+      ],
+      exports: [TransactionRunner, DATABASE_UNAVAILABLE_CHECK],
     };
   }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { Metrics } from '../metrics/metrics';
 import { TransactionRunner } from './transaction-runner';
 

@@ -4,7 +4,7 @@ import { Mutex } from 'async-mutex';
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { databaseUnavailable, DomainError } from '../common/domain-error';
+import { databaseUnavailable, DomainError } from '../shared/domain-error';
 import { Metrics } from '../metrics/metrics';
 import {
   databaseErrorCode,

@@ -9,9 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/public.decorator';
-import { ApiTimestamp } from '../common/dates';
 import { GracefulShutdown } from './graceful-shutdown';
+import { ApiTimestamp } from '../http/openapi';
+import { Public } from '../http/route-policy';
 
 @ApiSchema({ name: 'Healthy' })
 class HealthyJson {

@@ -3,11 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Public } from '../auth/public.decorator';
-import { DomainError } from '../common/domain-error';
-import { ApiErrors } from '../common/openapi';
+import { DomainError } from '../shared/domain-error';
+import { ApiErrors } from '../http/openapi';
 import type { AppConfig } from '../config/configuration';
 import { Metrics } from './metrics';
+import { Public } from '../http/route-policy';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

@@ -7,6 +7,7 @@ import {
   LabelValues,
   Registry,
 } from 'prom-client';
+import { DomainError } from '../shared/domain-error';
 
 /** What a pg Pool says of itself (node-postgres). */
 interface PoolCounts {
@@ -109,15 +110,20 @@ export class Metrics {
 
   /**
    * One answered request: its duration under the route template (never the raw URL, whose ids
-   * would make a series each), and for a selection write its outcome.
+   * would make a series each), for a selection write its outcome, and whether it failed because
+   * the database was unavailable (`failure`: what the error filter answered for).
    */
   recordResponse(
     method: string,
     route: string | undefined,
     statusCode: number,
     elapsedMs: number,
+    failure?: unknown,
   ): void {
     this.observeRequest(method, route ?? 'unmatched', statusCode, elapsedMs / 1000);
+    if (failure instanceof DomainError && failure.code === 'UNAVAILABLE') {
+      this.databaseUnavailable.inc();
+    }
     if (route === SELECTION_WRITE_ROUTE && (method === 'PUT' || method === 'POST')) {
       const outcome = selectionOutcome(statusCode);
       if (outcome) this.selectionWrites.inc({ outcome });

@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { isCalendarDate } from '../common/dates';
+import { isCalendarDate } from '../shared/dates';
 
 /**
  * Checks of the two config files the frontend reads. Each returns the first problem as a

@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/public.decorator';
-import { ApiErrors, ErrorStatus } from '../common/openapi';
+import { ApiErrors, ErrorStatus } from '../http/openapi';
 import { TRI_CLUB_SCHEDULE_SCHEMA, WEEKLY_TARGETS_SCHEMA } from './schedule-files';
 import { ScheduleService } from './schedule.service';
+import { Public } from '../http/route-policy';
 
 const FILE_INVALID: [ErrorStatus, string] = [
   500,

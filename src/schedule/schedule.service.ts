@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { AppConfig, ConfigFile } from '../config/configuration';
 import { triClubScheduleProblem, weeklyTargetsProblem } from './schedule-files';
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ApiDate, ApiTimestamp, toDateString, toIsoTimestamp } from '../common/dates';
+import { toDateString, toIsoTimestamp } from '../shared/dates';
 import type { WorkoutSelection } from './workout-selection.entity';
+import { ApiDate, ApiTimestamp } from '../http/openapi';
 
 /** The contract's Selection JSON. */
 @ApiSchema({ name: 'Selection' })

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiDatabaseUnavailable, ApiErrors, MessageResponse } from '../common/openapi';
-import { ApiIdParam, ParseIdPipe } from '../common/validation';
+import { ApiDatabaseUnavailable, ApiErrors, MessageResponse } from '../http/openapi';
+import { ApiIdParam, ParseIdPipe } from '../http/validation';
 import { UpsertSelectionDto } from './dto/upsert-selection.dto';
 import { SelectionJson } from './selection.presenter';
 import { SelectionsService } from './selections.service';

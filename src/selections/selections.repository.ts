@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { utcTimestampText } from '../common/dates';
+import { utcTimestampText } from '../shared/dates';
 import { hydrate, placeholder } from '../database/raw-sql';
 import { SELECTION_COLUMNS, SelectionChanges } from './selection-changes';
 import { WorkoutSelection } from './workout-selection.entity';

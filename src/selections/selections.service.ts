@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { notFound } from '../common/domain-error';
-import { pickDefined } from '../common/pick';
+import { notFound } from '../shared/domain-error';
+import { pickDefined } from '../shared/pick';
 import { isForeignKeyViolation } from '../database/driver-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../workouts/workouts.repository';

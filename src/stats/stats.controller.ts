@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiDatabaseUnavailable } from '../common/openapi';
+import { ApiDatabaseUnavailable } from '../http/openapi';
 import { StatsJson, StatsService } from './stats.service';
 
 @ApiTags('stats')

@@ -1,7 +1,7 @@
 import { CalendarFeedTokensService } from '../calendar/calendar-feed-tokens.service';
 import { cliContext, CliIo, EXIT, ExitCode } from '../cli/cli';
-import { DomainError } from '../common/domain-error';
-import { toIsoTimestamp } from '../common/dates';
+import { DomainError } from '../shared/domain-error';
+import { toIsoTimestamp } from '../shared/dates';
 import { UsersService } from '../users/users.service';
 
 /** What `npm run user:create -- ...` was asked to do. */

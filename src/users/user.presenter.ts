@@ -1,6 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { ApiTimestamp, toIsoTimestamp } from '../common/dates';
+import { toIsoTimestamp } from '../shared/dates';
 import type { User } from './user.entity';
+import { ApiTimestamp } from '../http/openapi';
 
 /** The contract's User JSON; never the password hash. */
 @ApiSchema({ name: 'User' })

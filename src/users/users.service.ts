@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { hashPassword } from '../auth/password-hasher';
-import { DomainError, notFound } from '../common/domain-error';
-import { codePointLength } from '../common/validation';
+import { DomainError, notFound } from '../shared/domain-error';
+import { codePointLength } from '../http/validation';
 import type { AppConfig } from '../config/configuration';
 import { TransactionRunner } from '../database/transaction-runner';
 import { User } from './user.entity';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import type { AppConfig, WeatherConfig } from '../config/configuration';
 import { ForecastCache } from './forecast-cache';
 

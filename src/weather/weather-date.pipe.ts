@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { isCalendarDate } from '../common/dates';
-import { DomainError } from '../common/domain-error';
+import { isCalendarDate } from '../shared/dates';
+import { DomainError } from '../shared/domain-error';
 
 export const INVALID_DATE = 'Invalid date format. Use ISO format (YYYY-MM-DD)';
 

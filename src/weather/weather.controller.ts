@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ErrorStatus } from '../common/openapi';
+import { ApiErrors, ErrorStatus } from '../http/openapi';
 import { WeatherDatePipe } from './weather-date.pipe';
 import {
   WeatherByTimeOfDayJson,

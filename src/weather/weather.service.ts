@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { addDays, ApiDate, todayIn } from '../common/dates';
-import { DomainError } from '../common/domain-error';
+import { addDays, todayIn } from '../shared/dates';
+import { DomainError } from '../shared/domain-error';
 import { BucketWeather, bucketByTimeOfDay, TimeOfDay } from './weather-buckets';
 import { describeWeatherCode } from './weather-codes';
 import { OpenMeteoClient } from './open-meteo.client';
+import { ApiDate } from '../http/openapi';
 
 export const DAILY_RANGE_DAYS = 16;
 export const HOURLY_RANGE_DAYS = 7;

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { duplicateKey, parseCsvRecords, parseWorkoutDay, planImport } from './csv-rows';
 
 const HEADER =

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { parse } from 'csv-parse/sync';
-import { DomainError } from '../common/domain-error';
-import { codePointLength } from '../common/validation';
+import { DomainError } from '../shared/domain-error';
+import { codePointLength } from '../http/validation';
 import type { WorkoutFields } from '../workouts/workouts.repository';
 
 /** A TrainingPeaks export row as a workout to insert: every plan column, no bookkeeping one. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cliContext, CliIo, EXIT, ExitCode } from '../cli/cli';
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../shared/domain-error';
 import { WorkoutImportService } from './workout-import.service';
 
 export const USAGE = 'Usage: npm run import -- <file.csv>';

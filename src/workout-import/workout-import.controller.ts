@@ -2,9 +2,9 @@ import { Body, Controller, HttpCode, PayloadTooLargeException, Post, Req } from 
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { DomainError } from '../common/domain-error';
-import { ApiDatabaseUnavailable, ApiErrors } from '../common/openapi';
-import { AcceptsBody } from '../common/route-policy';
+import { DomainError } from '../shared/domain-error';
+import { ApiDatabaseUnavailable, ApiErrors } from '../http/openapi';
+import { AcceptsBody } from '../http/route-policy';
 import { ImportResult, WorkoutImportService } from './workout-import.service';
 
 export const CSV_LIMIT_BYTES = 10 * 1024 * 1024;

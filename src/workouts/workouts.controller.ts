@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiDatabaseUnavailable, ApiErrors, MessageResponse } from '../common/openapi';
-import { ApiIdParam, ParseIdPipe } from '../common/validation';
+import { ApiDatabaseUnavailable, ApiErrors, MessageResponse } from '../http/openapi';
+import { ApiIdParam, ParseIdPipe } from '../http/validation';
 import { CreateWorkoutDto } from './dto/create-workout.dto';
 import { UpdateWorkoutDto } from './dto/update-workout.dto';
 import { WorkoutJson, WorkoutListJson } from './workout.presenter';

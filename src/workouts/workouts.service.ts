@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { notFound } from '../common/domain-error';
-import { pickDefined } from '../common/pick';
+import { notFound } from '../shared/domain-error';
+import { pickDefined } from '../shared/pick';
 import { TransactionRunner } from '../database/transaction-runner';
 import { SelectionsRepository } from '../selections/selections.repository';
 import { CreateWorkoutDto } from './dto/create-workout.dto';

@@ -1,5 +1,6 @@
 import { IsOptional } from 'class-validator';
-import { ApiDate, IsCalendarDate } from '../../common/dates';
+import { ApiDate } from '../../http/openapi';
+import { IsCalendarDate } from '../../http/validation';
 
 /**
  * Body of POST /api/export/calendar. Both dates are needed, but a missing one passes validation

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
-import { ApiDate, IsCalendarDate } from '../../common/dates';
-import { OptionalNotNull, Text } from '../../common/validation';
+import { OptionalNotNull, Text, IsCalendarDate } from '../../http/validation';
+import { ApiDate } from '../../http/openapi';
 
 /**
  * Body of PUT/POST /api/selections/:workoutId. Every key is optional: an absent key leaves the

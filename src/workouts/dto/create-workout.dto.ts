@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { IsBoolean, IsNumber, IsOptional, Min } from 'class-validator';
-import { ApiDate, IsCalendarDate } from '../../common/dates';
-import { OptionalNotNull, Text } from '../../common/validation';
+import { OptionalNotNull, Text, IsCalendarDate } from '../../http/validation';
 import { UpsertSelectionDto } from '../../selections/dto/upsert-selection.dto';
+import { ApiDate } from '../../http/openapi';
 
 /** A finite number >= 0, or null to clear it. */
 const PlanNumber = (description: string) =>

@@ -2,10 +2,19 @@ import { applyDecorators } from '@nestjs/common';
 import {
   ApiProperty,
   ApiPropertyOptional,
+  ApiPropertyOptions,
   ApiResponse,
   ApiSchema,
   DECORATORS,
 } from '@nestjs/swagger';
+
+/** A `YYYY-MM-DD` property in the API document. */
+export const ApiDate = (options: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: String, format: 'date', example: '2026-01-05', ...options });
+
+/** An ISO 8601 UTC timestamp property in the API document. */
+export const ApiTimestamp = (options: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: String, format: 'date-time', ...options });
 
 /** The body of every error answer: what the error filter sends. */
 @ApiSchema({ name: 'Error' })

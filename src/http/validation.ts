@@ -15,7 +15,20 @@ import {
   ValidateIf,
   ValidationOptions,
 } from 'class-validator';
-import { DomainError } from './domain-error';
+import { isCalendarDate } from '../shared/dates';
+import { DomainError } from '../shared/domain-error';
+
+/** A real calendar day, exactly `YYYY-MM-DD` (see isCalendarDate). */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyKey) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: propertyKey as string,
+      options: { message: '$property must be a real date in YYYY-MM-DD format', ...options },
+      validator: { validate: (value: unknown) => isCalendarDate(value) },
+    });
+}
 
 /** The key may be absent, but when present it must not be null (NOT NULL columns). */
 export const OptionalNotNull = (options?: ValidationOptions) =>

@@ -1,6 +1,3 @@
-import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
-import { registerDecorator, ValidationOptions } from 'class-validator';
-
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True for an exact `YYYY-MM-DD` string naming a real calendar day (no 2026-02-30). */
@@ -17,25 +14,6 @@ export function isCalendarDate(value: unknown): value is string {
     date.getUTCDate() === day
   );
 }
-
-export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyKey) =>
-    registerDecorator({
-      name: 'isCalendarDate',
-      target: target.constructor,
-      propertyName: propertyKey as string,
-      options: { message: '$property must be a real date in YYYY-MM-DD format', ...options },
-      validator: { validate: (value: unknown) => isCalendarDate(value) },
-    });
-}
-
-/** A `YYYY-MM-DD` property in the API document. */
-export const ApiDate = (options: ApiPropertyOptions = {}) =>
-  ApiProperty({ type: String, format: 'date', example: '2026-01-05', ...options });
-
-/** An ISO 8601 UTC timestamp property in the API document. */
-export const ApiTimestamp = (options: ApiPropertyOptions = {}) =>
-  ApiProperty({ type: String, format: 'date-time', ...options });
 
 /** `YYYY-MM-DD` of a date column, whatever the driver returned. */
 export function toDateString(value: string | Date | null | undefined): string | null {

@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/configuration';
+import { HttpErrorFilter } from './http-error.filter';
 import { createRootLogger } from './logging';
+import { RouteTable } from './route-table';
+import { AppValidationPipe } from './validation';
 
 /**
- * Nest's logger on pino (nestjs-pino). Under HTTP it writes through Fastify's logger: each
- * request's child logger (bound to its `reqId`) is made current for the request, so every line
- * a service logs while handling it carries the id. Command-line tools get a logger of their own.
+ * The HTTP edge: the global validation pipe and error filter, the route table behind 405
+ * answers, and Nest's logger on pino (nestjs-pino). Under HTTP the logger writes through
+ * Fastify's: each request's child logger (bound to its `reqId`) is made current for the request
+ * (see withRequestLogger), so every line a service logs while handling it carries the id.
  */
 @Module({
   imports: [
@@ -26,5 +30,11 @@ import { createRootLogger } from './logging';
       },
     }),
   ],
+  providers: [
+    RouteTable,
+    { provide: APP_PIPE, useClass: AppValidationPipe },
+    { provide: APP_FILTER, useClass: HttpErrorFilter },
+  ],
+  exports: [RouteTable],
 })
-export class LoggingModule {}
+export class HttpModule {}

@@ -39,3 +39,10 @@ export const DATABASE_UNAVAILABLE = 'The database is unavailable, please retry';
 /** The database cannot be reached, or is held by another process past the wait. */
 export const databaseUnavailable = (cause?: unknown) =>
   new DomainError('UNAVAILABLE', DATABASE_UNAVAILABLE, { cause });
+
+/**
+ * Whether an error means the database cannot be used right now. The database layer provides
+ * the check under this token; the HTTP edge asks it without importing that layer.
+ */
+export const DATABASE_UNAVAILABLE_CHECK = Symbol('DATABASE_UNAVAILABLE_CHECK');
+export type DatabaseUnavailableCheck = (error: unknown) => boolean;

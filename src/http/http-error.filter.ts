@@ -4,20 +4,29 @@ import {
   ExceptionFilter,
   HttpException,
   HttpStatus,
+  Inject,
   Logger,
   NotFoundException,
+  Optional,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../database/driver-errors';
-import { Metrics } from '../metrics/metrics';
-import { DATABASE_UNAVAILABLE, DomainError, DomainErrorCode } from './domain-error';
+import {
+  DATABASE_UNAVAILABLE_CHECK,
+  DatabaseUnavailableCheck,
+  databaseUnavailable,
+  DomainError,
+  DomainErrorCode,
+} from '../shared/domain-error';
 import { urlPath } from './logging';
 import type { ErrorResponse } from './openapi';
 import { RouteTable } from './route-table';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Why the request failed with a 5xx: the access log line carries it, the client never. */
+    /**
+     * Why the request failed with a 5xx: the access log line carries it, the client never; the
+     * metrics count the database's unavailability from it.
+     */
     failure?: unknown;
   }
 }
@@ -51,8 +60,10 @@ interface Answer {
 
 /**
  * Turns every error into the contract's `{"error": "..."}` body. Unknown errors become a generic
- * 500 with the request id; a database that cannot be reached is 503 with Retry-After. The cause
- * of any 5xx goes to the log only, on the request's one access line (see AccessLog).
+ * 500 with the request id; a database that cannot be reached is 503 with Retry-After (the write
+ * path says so with an UNAVAILABLE error; a driver error that escaped it is recognised by the
+ * check the database layer provides). The cause of any 5xx goes to the log only, on the
+ * request's one access line (see AccessLog).
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -60,17 +71,23 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   constructor(
     private readonly routes: RouteTable,
-    private readonly metrics: Metrics,
+    @Optional()
+    @Inject(DATABASE_UNAVAILABLE_CHECK)
+    private readonly isDatabaseUnavailable: DatabaseUnavailableCheck = () => false,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body, headers } = this.describe(exception, request);
-    if (status >= 500) request.failure = exception;
+    const failure =
+      !(exception instanceof DomainError) && this.isDatabaseUnavailable(exception)
+        ? databaseUnavailable(exception)
+        : exception;
+    const { status, body, headers } = this.describe(failure, request);
+    if (status >= 500) request.failure = failure;
     if (reply.sent) {
       // Too late to answer: the access line has gone or goes without it.
-      this.logger.error({ err: exception }, `${request.method} ${pathOf(request)} failed late`);
+      this.logger.error({ err: failure }, `${request.method} ${pathOf(request)} failed late`);
       return;
     }
     if (headers) void reply.headers(headers);
@@ -84,8 +101,6 @@ export class HttpErrorFilter implements ExceptionFilter {
         case 'MISCONFIGURED':
           return { status, body: { error: MISCONFIGURED, requestId: request.id } };
         case 'UNAVAILABLE':
-          this.metrics.databaseUnavailable.inc();
-          return { status, body: { error: exception.message }, headers: RETRY_SOON };
         case 'BUSY':
           return { status, body: { error: exception.message }, headers: RETRY_SOON };
         case 'TOO_MANY_REQUESTS':
@@ -99,14 +114,6 @@ export class HttpErrorFilter implements ExceptionFilter {
             ? { status, body: { error: exception.message, requestId: request.id } }
             : { status, body: { error: exception.message } };
       }
-    }
-    if (isDatabaseUnavailable(exception)) {
-      this.metrics.databaseUnavailable.inc();
-      return {
-        status: HttpStatus.SERVICE_UNAVAILABLE,
-        body: { error: DATABASE_UNAVAILABLE },
-        headers: RETRY_SOON,
-      };
     }
     if (exception instanceof NotFoundException && this.isUnmatchedRoute(exception)) {
       const path = pathOf(request);

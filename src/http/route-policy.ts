@@ -1,4 +1,6 @@
+import { applyDecorators } from '@nestjs/common';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
+import { ApiNoLoginToken } from './openapi';
 
 /**
  * What a route lets in before its handler runs, kept in the Fastify route's `config` so that
@@ -25,6 +27,14 @@ export function RoutePolicy(policy: RoutePolicy): MethodDecorator {
     Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...current, ...policy }, handler);
   };
 }
+
+/**
+ * Opens a route to requests without a login token. A method decorator only: the policy travels
+ * with the route, where the request gate reads it before the body is read; the API document
+ * says the same (`security: []`).
+ */
+export const Public = (): MethodDecorator =>
+  applyDecorators(RoutePolicy({ public: true }), ApiNoLoginToken());
 
 /** A route taking bodies other than JSON (e.g. a CSV upload), up to `limit` bytes. */
 export const AcceptsBody = (types: string[], limit?: number): MethodDecorator =>
