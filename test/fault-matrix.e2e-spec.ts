@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { hashPassword } from '../src/auth/password-hasher';
+import { hashPassword } from '../src/users/password-hasher';
 import { DATABASE_UNAVAILABLE } from '../src/shared/domain-error';
 import { RouteTable } from '../src/http/route-table';
 import { Radicale, radicaleSkipped } from './support/radicale';

@@ -4,7 +4,7 @@ import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { hashPassword } from '../src/auth/password-hasher';
+import { hashPassword } from '../src/users/password-hasher';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { buildDataSourceOptions } from '../src/database/data-source.options';
 import { ServerProcess, startServerProcess } from './support/server-process';

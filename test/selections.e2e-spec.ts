@@ -1,4 +1,4 @@
-import { SelectionsRepository } from '../src/selections/selections.repository';
+import { SelectionsRepository } from '../src/plan/selections.repository';
 import { seedWorkouts, selectionRows, shuffle } from './support/seed';
 import { startTestApp, TestApp } from './support/test-app';
 import { ENGINES } from './support/test-database';

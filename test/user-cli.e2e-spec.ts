@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { hashPassword, verifyPassword } from '../src/auth/password-hasher';
+import { hashPassword, verifyPassword } from '../src/users/password-hasher';
 import type { AtomicMigrationsDataSource } from '../src/database/run-migrations';
 import { openDataSource } from './support/legacy-database';
 import { childEnv } from './support/server-process';

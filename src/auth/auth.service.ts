@@ -6,7 +6,7 @@ import type { User } from '../users/user.entity';
 import { presentUser, UserJson } from '../users/user.presenter';
 import { UsersRepository } from '../users/users.repository';
 import { LoginAttempts } from './login-attempts';
-import { hashPassword, PasswordCheck, verifyPassword } from './password-hasher';
+import { hashPassword, PasswordCheck, verifyPassword } from '../users/password-hasher';
 import { TokenService } from './token.service';
 
 const INVALID_CREDENTIALS = 'Invalid username or password';

@@ -1,8 +1,8 @@
 import type { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/configuration';
 import type { TransactionRunner } from '../database/transaction-runner';
-import type { WorkoutWithSelection } from '../workouts/workout-with-selection';
-import type { WorkoutsRepository } from '../workouts/workouts.repository';
+import type { WorkoutWithSelection } from '../plan/workout-with-selection';
+import type { WorkoutsRepository } from '../plan/workouts.repository';
 import { CaldavClient, CaldavEvent, CaldavFailure } from './caldav.client';
 import { CalendarExportService } from './calendar-export.service';
 import { buildPlanCalendar } from './plan-icalendar';

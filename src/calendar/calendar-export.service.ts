@@ -5,7 +5,7 @@ import { addDays } from '../shared/dates';
 import { DomainError } from '../shared/domain-error';
 import type { AppConfig, CaldavConfig } from '../config/configuration';
 import { TransactionRunner } from '../database/transaction-runner';
-import { WorkoutsRepository } from '../workouts/workouts.repository';
+import { WorkoutsRepository } from '../plan/workouts.repository';
 import {
   CaldavCalendar,
   CaldavCalendarMissing,

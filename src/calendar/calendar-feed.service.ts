@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { DomainError } from '../shared/domain-error';
 import type { AppConfig } from '../config/configuration';
 import { TransactionRunner } from '../database/transaction-runner';
-import { WorkoutsRepository } from '../workouts/workouts.repository';
+import { WorkoutsRepository } from '../plan/workouts.repository';
 import { CalendarFeedTokensService } from './calendar-feed-tokens.service';
 import { buildPlanCalendar } from './plan-icalendar';
 import { planDays } from './workout-plan';

@@ -1,22 +1,14 @@
 import { Module } from '@nestjs/common';
-import { WorkoutsPersistenceModule } from '../workouts/workouts-persistence.module';
+import { PlanPersistenceModule } from '../plan/plan-persistence.module';
 import { CaldavClient } from './caldav.client';
 import { CalendarExportService } from './calendar-export.service';
-import { CalendarFeedTokensRepository } from './calendar-feed-tokens.repository';
-import { CalendarFeedTokensService } from './calendar-feed-tokens.service';
+import { CalendarFeedTokensModule } from './calendar-feed-tokens.module';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CalendarController } from './calendar.controller';
 
 @Module({
-  imports: [WorkoutsPersistenceModule],
+  imports: [PlanPersistenceModule, CalendarFeedTokensModule],
   controllers: [CalendarController],
-  providers: [
-    CalendarExportService,
-    CalendarFeedService,
-    CalendarFeedTokensService,
-    CalendarFeedTokensRepository,
-    CaldavClient,
-  ],
-  exports: [CalendarFeedTokensService],
+  providers: [CalendarExportService, CalendarFeedService, CaldavClient],
 })
 export class CalendarModule {}

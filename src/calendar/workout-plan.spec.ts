@@ -1,5 +1,5 @@
-import type { WorkoutWithSelection } from '../workouts/workout-with-selection';
-import type { WorkoutSelection } from '../selections/workout-selection.entity';
+import type { WorkoutWithSelection } from '../plan/workout-with-selection';
+import type { WorkoutSelection } from '../plan/workout-selection.entity';
 import { buildPlanCalendar, eventUid } from './plan-icalendar';
 import { describeWorkout, durationText, planDays } from './workout-plan';
 

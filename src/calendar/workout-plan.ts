@@ -1,4 +1,4 @@
-import type { WorkoutWithSelection } from '../workouts/workout-with-selection';
+import type { WorkoutWithSelection } from '../plan/workout-with-selection';
 
 /** One calendar day of the plan: the description lines of its workouts, in slot order. */
 export interface PlanDay {

@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { PoolLimits } from '../config/configuration';
 import type { DatabaseTarget } from '../config/database-url';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from '../../migrations';
 
 // The previous backend stored naive UTC timestamps; both drivers read naive values in the
@@ -28,13 +27,18 @@ export type ConnectionUse = { use: 'requests'; pool: PoolLimits } | { use: 'main
 
 const MAINTENANCE: ConnectionUse = { use: 'maintenance' };
 
-/** One definition of the connection, shared by the app, the TypeORM CLI and the scripts. */
+/**
+ * One definition of the connection, shared by the app, the TypeORM CLI and the scripts.
+ * `entities`: the app's are registered by the features that own them (autoLoadEntities); the
+ * TypeORM CLI lists them all (ormconfig.ts); raw-SQL tools need none.
+ */
 export function buildDataSourceOptions(
   target: DatabaseTarget,
   connection: ConnectionUse = MAINTENANCE,
+  entities: DataSourceOptions['entities'] = [],
 ): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'all' as const,

@@ -38,6 +38,8 @@ export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShut
                 ? { use, pool: config.get('databasePool', { infer: true }) }
                 : { use },
             ),
+            // Each feature registers its entities (TypeOrmModule.forFeature).
+            autoLoadEntities: true,
             // Fail at boot instead of retrying for minutes when the database is unreachable.
             retryAttempts: 0,
           }),
@@ -48,7 +50,7 @@ export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShut
         MigrationRunner,
         { provide: DATABASE_UNAVAILABLE_CHECK, useValue: isDatabaseUnavailable },
       ],
-      exports: [TransactionRunner, DATABASE_UNAVAILABLE_CHECK],
+      exports: [TransactionRunner, MigrationRunner, DATABASE_UNAVAILABLE_CHECK],
     };
   }
 

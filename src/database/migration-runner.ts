@@ -3,7 +3,6 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import type { AppConfig } from '../config/configuration';
-import { Metrics } from '../metrics/metrics';
 import { buildDataSourceOptions, enableWriteAheadLog } from './data-source.options';
 import { runMigrationsAtomically } from './run-migrations';
 
@@ -22,11 +21,12 @@ export class PendingMigrationsError extends Error {}
 @Injectable()
 export class MigrationRunner implements OnModuleInit {
   private readonly logger = new Logger(MigrationRunner.name);
+  /** Migrations applied to the database, as of this process's start. */
+  executed = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ConfigService<AppConfig, true>,
-    private readonly metrics: Metrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -50,8 +50,7 @@ export class MigrationRunner implements OnModuleInit {
         for (const migration of applied) this.logger.log(`Applied migration ${migration.name}`);
       }
       await enableWriteAheadLog(maintenance);
-      const executed = await new MigrationExecutor(maintenance).getExecutedMigrations();
-      this.metrics.migrationsApplied.set(executed.length);
+      this.executed = (await new MigrationExecutor(maintenance).getExecutedMigrations()).length;
     } finally {
       if (maintenance !== this.dataSource) await maintenance.destroy();
     }

@@ -5,7 +5,6 @@ import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { databaseUnavailable, DomainError } from '../shared/domain-error';
-import { Metrics } from '../metrics/metrics';
 import {
   databaseErrorCode,
   isDatabaseUnavailable,
@@ -75,16 +74,21 @@ export class TransactionRunner {
   private readonly writers = new Mutex();
   /** SQLite: the last BEGIN IMMEDIATE found another process's lock, and none has got in since. */
   private heldElsewhere = false;
+  private readonly retryListeners: ((code: string) => void)[] = [];
   readonly engine: 'sqlite' | 'postgres';
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Optional() private readonly metrics?: Metrics,
     @Optional() @Inject(RETRY_POLICY) policy?: RetryPolicy,
   ) {
     this.policy = policy ?? DEFAULT_RETRY_POLICY;
     this.engine = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     if (this.engine === 'postgres') this.guardDyingConnections();
+  }
+
+  /** Called with the driver's code at every retry (the metrics count them). */
+  onRetry(listener: (code: string) => void): void {
+    this.retryListeners.push(listener);
   }
 
   /** Runs `work` in one transaction, retried on conflicts within the policy's time. */
@@ -157,7 +161,7 @@ export class TransactionRunner {
                 { cause: error },
               );
         }
-        this.metrics?.conflictRetries.inc({ code });
+        for (const listener of this.retryListeners) listener(code);
         this.logger.warn(
           { ...context, code, attempt: n },
           `Retrying ${describe(context)} after ${code} (attempt ${n})`,

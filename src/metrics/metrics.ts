@@ -66,11 +66,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly migrationsApplied = new Gauge({
-    name: 'migrations_applied',
-    help: 'Migrations applied to the database, as of the start of this process',
-    registers: [this.registry],
-  });
+  /** migrations_applied: as of the process's start, read when scraped. */
+  watchMigrations(executed: () => number): void {
+    new Gauge({
+      name: 'migrations_applied',
+      help: 'Migrations applied to the database, as of the start of this process',
+      registers: [this.registry],
+      collect() {
+        this.set(executed());
+      },
+    });
+  }
 
   /** backup_last_success_timestamp_seconds: the newest backup in the folder, when scraped. */
   watchBackups(newest: () => Date | null): void {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { toDateString, toIsoTimestamp } from '../shared/dates';
-import type { WorkoutSelection } from './workout-selection.entity';
+import type { WorkoutSelection } from '../plan/workout-selection.entity';
 import { ApiDate, ApiTimestamp } from '../http/openapi';
 
 /** The contract's Selection JSON. */

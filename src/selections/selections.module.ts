@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { WorkoutsPersistenceModule } from '../workouts/workouts-persistence.module';
+import { PlanPersistenceModule } from '../plan/plan-persistence.module';
 import { SelectionsController } from './selections.controller';
-import { SelectionsRepository } from './selections.repository';
 import { SelectionsService } from './selections.service';
 
 @Module({
-  imports: [WorkoutsPersistenceModule],
+  imports: [PlanPersistenceModule],
   controllers: [SelectionsController],
-  providers: [SelectionsService, SelectionsRepository],
-  exports: [SelectionsRepository],
+  providers: [SelectionsService],
 })
 export class SelectionsModule {}

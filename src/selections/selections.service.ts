@@ -3,11 +3,11 @@ import { notFound } from '../shared/domain-error';
 import { pickDefined } from '../shared/pick';
 import { isForeignKeyViolation } from '../database/driver-errors';
 import { TransactionRunner } from '../database/transaction-runner';
-import { WorkoutsRepository } from '../workouts/workouts.repository';
+import { WorkoutsRepository } from '../plan/workouts.repository';
 import { UpsertSelectionDto } from './dto/upsert-selection.dto';
-import { SELECTION_FIELDS, SelectionChanges } from './selection-changes';
+import { SELECTION_FIELDS, SelectionChanges } from '../plan/selection-changes';
 import { presentSelection, SelectionJson } from './selection.presenter';
-import { SelectionsRepository } from './selections.repository';
+import { SelectionsRepository } from '../plan/selections.repository';
 
 /** What a selection request changes: the keys it sent, plus the deselect rule. */
 export function changesFor(body: UpsertSelectionDto): SelectionChanges {

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { WorkoutsPersistenceModule } from '../workouts/workouts-persistence.module';
+import { PlanPersistenceModule } from '../plan/plan-persistence.module';
 import { StatsController } from './stats.controller';
 import { StatsService } from './stats.service';
 
 @Module({
-  imports: [WorkoutsPersistenceModule],
+  imports: [PlanPersistenceModule],
   controllers: [StatsController],
   providers: [StatsService],
 })

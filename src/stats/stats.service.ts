@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { TransactionRunner } from '../database/transaction-runner';
-import { WorkoutsRepository } from '../workouts/workouts.repository';
+import { WorkoutsRepository } from '../plan/workouts.repository';
 
 @ApiSchema({ name: 'Stats' })
 export class StatsJson {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { hashPassword } from '../auth/password-hasher';
+import { hashPassword } from './password-hasher';
 import { DomainError, notFound } from '../shared/domain-error';
 import { codePointLength } from '../http/validation';
 import type { AppConfig } from '../config/configuration';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { parse } from 'csv-parse/sync';
 import { DomainError } from '../shared/domain-error';
 import { codePointLength } from '../http/validation';
-import type { WorkoutFields } from '../workouts/workouts.repository';
+import type { WorkoutFields } from '../plan/workouts.repository';
 
 /** A TrainingPeaks export row as a workout to insert: every plan column, no bookkeeping one. */
 export type ImportedWorkout = Required<Omit<WorkoutFields, 'isCustom' | 'createdAt'>>;

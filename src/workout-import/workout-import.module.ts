@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { WorkoutsPersistenceModule } from '../workouts/workouts-persistence.module';
+import { PlanPersistenceModule } from '../plan/plan-persistence.module';
 import { WorkoutImportController } from './workout-import.controller';
 import { WorkoutImportService } from './workout-import.service';
 
 @Module({
-  imports: [WorkoutsPersistenceModule],
+  imports: [PlanPersistenceModule],
   controllers: [WorkoutImportController],
   providers: [WorkoutImportService],
   exports: [WorkoutImportService],

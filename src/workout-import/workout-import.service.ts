@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { DomainError } from '../shared/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
-import { WorkoutsRepository } from '../workouts/workouts.repository';
+import { WorkoutsRepository } from '../plan/workouts.repository';
 import { daysOf, duplicateKey, parseCsvRecords, planImport, SkippedRow } from './csv-rows';
 
 @ApiSchema({ name: 'Import' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { toDateString, toIsoTimestamp } from '../shared/dates';
 import { presentSelection, SelectionJson } from '../selections/selection.presenter';
-import type { WorkoutWithSelection } from './workout-with-selection';
+import type { WorkoutWithSelection } from '../plan/workout-with-selection';
 import { ApiDate, ApiTimestamp } from '../http/openapi';
 
 /** The contract's Workout JSON: dates `YYYY-MM-DD`, timestamps ISO UTC, numbers as numbers. */

@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { SelectionsModule } from '../selections/selections.module';
 import { WorkoutsController } from './workouts.controller';
-import { WorkoutsPersistenceModule } from './workouts-persistence.module';
+import { PlanPersistenceModule } from '../plan/plan-persistence.module';
 import { WorkoutsService } from './workouts.service';
 
-/** Workout writes may place the selection: the selections feature lends its repository. */
 @Module({
-  imports: [WorkoutsPersistenceModule, SelectionsModule],
+  imports: [PlanPersistenceModule],
   controllers: [WorkoutsController],
   providers: [WorkoutsService],
 })

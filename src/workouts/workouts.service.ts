@@ -3,11 +3,11 @@ import { EntityManager } from 'typeorm';
 import { notFound } from '../shared/domain-error';
 import { pickDefined } from '../shared/pick';
 import { TransactionRunner } from '../database/transaction-runner';
-import { SelectionsRepository } from '../selections/selections.repository';
+import { SelectionsRepository } from '../plan/selections.repository';
 import { CreateWorkoutDto } from './dto/create-workout.dto';
 import { UpdateWorkoutDto } from './dto/update-workout.dto';
 import { presentWorkout, WorkoutJson, WorkoutListJson } from './workout.presenter';
-import { WorkoutFields, WorkoutsRepository } from './workouts.repository';
+import { WorkoutFields, WorkoutsRepository } from '../plan/workouts.repository';
 
 const WORKOUT_NOT_FOUND = 'Workout';
 

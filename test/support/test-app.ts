@@ -6,7 +6,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
-import { hashPassword } from '../../src/auth/password-hasher';
+import { hashPassword } from '../../src/users/password-hasher';
 import { TokenService } from '../../src/auth/token.service';
 import { Env, LogLevel, readTrustProxy } from '../../src/config/configuration';
 import { sql as sqlOn } from './sql';

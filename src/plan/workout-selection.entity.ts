@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Workout } from '../workouts/workout.entity';
+import { Workout } from './workout.entity';
 
 /** The athlete's choices for one workout: at most one row per workout. */
 @Entity('workout_selections')

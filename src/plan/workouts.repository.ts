@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { placeholder } from '../database/raw-sql';
 import { toDateString } from '../shared/dates';
-import { WorkoutSelection } from '../selections/workout-selection.entity';
+import { WorkoutSelection } from './workout-selection.entity';
 import { Workout } from './workout.entity';
 import type { WorkoutWithSelection } from './workout-with-selection';
 

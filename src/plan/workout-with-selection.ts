@@ -1,4 +1,4 @@
-import type { WorkoutSelection } from '../selections/workout-selection.entity';
+import type { WorkoutSelection } from './workout-selection.entity';
 import type { Workout } from './workout.entity';
 
 /**
