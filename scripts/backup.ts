@@ -1,4 +1,4 @@
-import { runCommand, terminal } from '../src/cli/cli';
-import { runBackupCli } from '../src/backup/backup-cli';
+import { runCommand, terminal } from '../src/cli/terminal';
+import { backupCommand } from '../src/cli/backup.command';
 
-runCommand(() => runBackupCli(process.argv.slice(2), process.env, terminal));
+runCommand(() => backupCommand(process.argv.slice(2), process.env, terminal));

@@ -1,4 +1,4 @@
-import { runCommand, terminal } from '../src/cli/cli';
-import { userCommand } from '../src/users/user-cli';
+import { runCommand, terminal } from '../src/cli/terminal';
+import { userCommand } from '../src/cli/user.command';
 
 runCommand(() => userCommand(process.argv.slice(2), terminal));

@@ -1,4 +1,4 @@
-import { runCommand, terminal } from '../src/cli/cli';
-import { importCommand } from '../src/workout-import/import-cli';
+import { runCommand, terminal } from '../src/cli/terminal';
+import { importCommand } from '../src/cli/import.command';
 
 runCommand(() => importCommand(process.argv.slice(2), terminal));

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigService } from '@nestjs/config';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { resolve } from 'node:path';
 import { CalendarModule } from './calendar/calendar.module';
@@ -7,8 +7,8 @@ import { BackupModule } from './backup/backup.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpModule } from './http/http.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { AppConfig, Env, loadConfig } from './config/configuration';
-import type { ConnectionUse } from './database/data-source.options';
+import { configModule } from './config/config.module';
+import { AppConfig, Env } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { SelectionsModule } from './selections/selections.module';
@@ -22,23 +22,16 @@ import { WorkoutsModule } from './workouts/workouts.module';
 export class AppModule {
   /**
    * `env` is the whole environment the app reads, nothing merged in: the entry points pass
-   * process.env, the specs an environment of their own that the shell cannot change. `use`:
-   * the server's connection, or a command's (see DatabaseModule).
+   * process.env, the specs an environment of their own that the shell cannot change.
    */
-  static forRoot(env: Env, use: ConnectionUse['use'] = 'requests'): DynamicModule {
+  static forRoot(env: Env): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          // The environment only, as the migration CLI and the scripts read it: no `.env` file
-          // that one of them would see and another not.
-          ignoreEnvFile: true,
-          load: [() => loadConfig(env)],
-        }),
+        configModule(env),
         HttpModule,
         MetricsModule,
-        DatabaseModule.forRoot(use),
+        DatabaseModule.forRoot('requests'),
         HealthModule,
         AuthModule,
         WorkoutsModule,

@@ -5,9 +5,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { utcStamp } from '../src/backup/backup-files';
-import { BackupBusyError, takeBackup, takeBackupIfDue } from '../src/backup/backups';
-import { runRestoreCli } from '../src/backup/restore-cli';
+import { utcStamp } from '../src/backup/backup-folder';
+import { takeBackup, takeBackupIfDue } from '../src/backup/take-backup';
+import { restoreCommand } from '../src/cli/restore.command';
 import { readDatabase, readBackup } from '../src/config/configuration';
 import { parsePrometheus, valueOf } from './support/prometheus';
 import { childEnv, startServerProcess } from './support/server-process';
@@ -19,6 +19,7 @@ import {
   TEST_TMP,
   TestDatabase,
 } from './support/test-database';
+import { BackupBusyError } from '../src/backup/backup-errors';
 
 const ROOT = resolve(__dirname, '..');
 jest.setTimeout(90_000);
@@ -213,7 +214,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       expect(restore.stdout).toContain('Restored');
       if (engine === 'sqlite') {
         const kept = /^The database as it was: (\S+)$/m.exec(restore.stdout)?.[1] as string;
-        expect(kept).toMatch(/\.before-restore-\d{8}T\d{6}Z(-\d+)?$/);
+        expect(kept).toMatch(/\.before-restore-\d{8}T\d{6}\.\d{3}Z(-\d+)?$/);
         const old = new Database(kept, { readonly: true });
         expect(old.prepare('SELECT COUNT(*) AS n FROM workouts').get()).toEqual({ n: 2 });
         old.close();
@@ -611,9 +612,9 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
         const kept = () =>
           lines.flatMap((line) => /^The database as it was: (\S+)$/.exec(line)?.[1] ?? []);
 
-        expect(await runRestoreCli([file, '--yes'], env, io)).toBe(0);
-        expect(await runRestoreCli([file, '--yes'], env, io)).toBe(0);
-        const first = `${db.path}.before-restore-20261201T100000Z`;
+        expect(await restoreCommand([file, '--yes'], env, io)).toBe(0);
+        expect(await restoreCommand([file, '--yes'], env, io)).toBe(0);
+        const first = `${db.path}.before-restore-20261201T100000.000Z`;
         expect(kept()).toEqual([first, `${first}-2`]);
         expect(workouts(first)).toEqual(['In the backup', 'After the backup']);
         expect(workouts(`${first}-2`)).toEqual(['In the backup']);

@@ -2,7 +2,7 @@ import { spawnSync, SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { DedupeIo, runDedupeCli } from '../src/selections/dedupe/dedupe-cli';
+import { DedupeIo, dedupeCommand } from '../src/cli/dedupe.command';
 import {
   applyRuleInMemory,
   createLegacyCopy,
@@ -170,7 +170,7 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
       now: () => new Date(),
       workingDirectory: workDir,
     };
-    expect(await runDedupeCli([], { DATABASE_URL: db.url }, io)).toBe(1);
+    expect(await dedupeCommand([], { DATABASE_URL: db.url }, io)).toBe(1);
     expect(questions).toEqual([
       expect.stringMatching(
         new RegExp(
@@ -207,10 +207,12 @@ describe.each(ENGINES)('npm run dedupe on a copy of the legacy database (%s)', (
     // The backup holds the database as it was before the merge.
     let copy: TestDatabase;
     if (engine === 'sqlite') {
-      expect(file).toMatch(new RegExp(`^${target.path}\\.bak-\\d{14}$`));
+      expect(file).toMatch(new RegExp(`^${target.path}\\.bak-\\d{8}T\\d{6}\\.\\d{3}Z$`));
       copy = { ...target, url: `sqlite:${file}`, path: file, drop: () => Promise.resolve() };
     } else {
-      expect(file).toMatch(new RegExp(`^${workDir}/${target.name}\\.bak-\\d{14}\\.dump$`));
+      expect(file).toMatch(
+        new RegExp(`^${workDir}/${target.name}\\.bak-\\d{8}T\\d{6}\\.\\d{3}Z\\.dump$`),
+      );
       copy = await createTestDatabase('postgres');
       copies.push(copy);
       const restore = spawnSync('pg_restore', ['--no-owner', '-d', copy.url, file], {

@@ -9,8 +9,9 @@ import { ConfigService } from '@nestjs/config';
 import type { AppConfig, BackupConfig } from '../config/configuration';
 import type { DatabaseTarget } from '../config/database-url';
 import { Metrics } from '../metrics/metrics';
-import { BackupFile, CLOCK_SKEW_MS, listBackups, newestBackupSync } from './backup-files';
-import { BackupBusyError, takeBackupIfDue } from './backups';
+import { BackupFile, CLOCK_SKEW_MS, listBackups, newestBackupSync } from './backup-folder';
+import { takeBackupIfDue } from './take-backup';
+import { BackupBusyError } from './backup-errors';
 
 const HOUR_MS = 3_600_000;
 

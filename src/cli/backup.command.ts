@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CliIo, EXIT, ExitCode } from '../cli/cli';
+import { CliIo, EXIT, ExitCode } from './terminal';
 import { BackupConfig, ConfigError, readBackup, readDatabase } from '../config/configuration';
 import { DatabaseTarget, describeTarget } from '../config/database-url';
-import { BackupError } from '../database/backup';
-import { takeBackup } from './backups';
+import { takeBackup } from '../backup/take-backup';
+import { BackupError } from '../backup/backup-errors';
 
 export const BACKUP_USAGE = `Usage: npm run backup
 
@@ -33,7 +33,7 @@ export function readBackupTarget(
 }
 
 /** `npm run backup`; returns the exit code. */
-export async function runBackupCli(
+export async function backupCommand(
   argv: string[],
   env: Record<string, string | undefined>,
   io: CliIo,

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { cliContext, CliIo, EXIT, ExitCode } from '../cli/cli';
+import { CliIo, EXIT, ExitCode } from './terminal';
 import { DomainError } from '../shared/domain-error';
-import { WorkoutImportService } from './workout-import.service';
+import { WorkoutImportService } from '../workout-import/workout-import.service';
+import { cliContext } from './cli.module';
 
 export const USAGE = 'Usage: npm run import -- <file.csv>';
 const PROGRESS_FROM_ROWS = 1000;

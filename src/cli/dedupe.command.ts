@@ -2,19 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource, EntityManager } from 'typeorm';
-import { confirm, EXIT, ExitCode, InteractiveIo } from '../../cli/cli';
-import { ConfigError, readDatabase } from '../../config/configuration';
-import { DatabaseTarget, describeTarget } from '../../config/database-url';
-import {
-  backupStamp,
-  BackupError,
-  checkSqliteFile,
-  copySqlite,
-  dumpPostgres,
-  MissingToolError,
-} from '../../database/backup';
-import { buildDataSourceOptions } from '../../database/data-source.options';
-import { TransactionRunner } from '../../database/transaction-runner';
+import { confirm, EXIT, ExitCode, InteractiveIo } from './terminal';
+import { ConfigError, readDatabase } from '../config/configuration';
+import { DatabaseTarget, describeTarget } from '../config/database-url';
+import { utcStamp } from '../backup/backup-folder';
+import { checkSqliteFile, copySqlite } from '../backup/sqlite-backup';
+import { buildDataSourceOptions } from '../database/data-source.options';
+import { TransactionRunner } from '../database/transaction-runner';
 import {
   countDuplicates,
   duplicateRows,
@@ -22,7 +16,9 @@ import {
   mergeDuplicateSelections,
   SelectionRow,
   selectionRowsOf,
-} from './selection-dedupe';
+} from '../selections/dedupe/selection-dedupe';
+import { BackupError, MissingToolError } from '../backup/backup-errors';
+import { dumpPostgres } from '../backup/postgres-backup';
 
 export const USAGE = `Usage: npm run dedupe -- [--dry-run | --check] [--backup] [--yes]
 
@@ -94,7 +90,7 @@ export function parseDedupeArgs(argv: string[]): DedupeOptions {
 }
 
 /** Runs the command; returns the exit code. Never throws. */
-export async function runDedupeCli(
+export async function dedupeCommand(
   argv: string[],
   env: Record<string, string | undefined>,
   io: DedupeIo,
@@ -236,11 +232,11 @@ async function dedupe(
 }
 
 /**
- * The copy `--backup` makes, named as the previous backend's: `<file>.bak-<stamp>` beside a SQLite
+ * The copy `--backup` makes: `<file>.bak-<stamp>` beside a SQLite
  * file, `<database>.bak-<stamp>.dump` where the command was run for PostgreSQL.
  */
 async function backupFirst(target: DatabaseTarget, io: DedupeIo): Promise<string> {
-  const stamp = backupStamp(io.now());
+  const stamp = utcStamp(io.now());
   if (target.engine === 'sqlite') {
     const copy = await copySqlite(target.path, `${target.path}.bak-${stamp}`);
     // Nothing may write during a dedupe: the copy has the rows the database has.

@@ -1,4 +1,4 @@
-import { parseUserArgs, USAGE } from './user-cli';
+import { parseUserArgs, USAGE } from './user.command';
 
 describe('user:create arguments', () => {
   it.each([

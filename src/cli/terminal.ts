@@ -1,8 +1,7 @@
-import 'reflect-metadata';
-import { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { createInterface } from 'node:readline/promises';
-import { AppModule } from '../app.module';
+
+// What every command shares with the terminal: exit codes, output, confirmation. Nothing of
+// Nest or of the app: a command that needs the app's services gets them from cli.module.ts.
 
 /** Exit codes of every command of this project. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -79,27 +78,4 @@ function exitAfterOutput(code: ExitCode): void {
   };
   process.stdout.write('', done);
   process.stderr.write('', done);
-}
-
-/**
- * The app's own modules without the HTTP server, for command-line tools: same configuration,
- * same migrations, same services, but a connection for maintenance (long waits for a lock, no
- * request timeouts). The tools sign no tokens, so they need no SECRET_KEY, and take
- * no scheduled backups.
- */
-export function cliContext(): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(
-    AppModule.forRoot(
-      {
-        ...process.env,
-        SECRET_KEY: process.env.SECRET_KEY || 'the-cli-signs-no-tokens',
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        // The server's schedule; a command's context lives for seconds.
-        BACKUP_INTERVAL_HOURS: '0',
-      },
-      // A command waits its turn behind a server's or another command's write.
-      'maintenance',
-    ),
-    { logger: ['error', 'warn'] },
-  );
 }

@@ -32,17 +32,17 @@ export interface BackupFolder {
   future: BackupFile[];
 }
 
-/** UTC `yyyymmddThhmmssZ`. */
+/**
+ * UTC `yyyymmddThhmmss.sssZ`: the time in every name this tool gives a file (backups, the
+ * `.before-restore-` copy of a restore, the dedupe tool's `.bak-` copy).
+ */
 export function utcStamp(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+  return date.toISOString().replace(/[-:]/g, '');
 }
 
 /** The name of a backup taken at `date`; `sequence` 2, 3, … when that name is taken. */
 export function backupFileName(engine: DatabaseTarget['engine'], date: Date, sequence = 1): string {
-  const stamp = date.toISOString().replace(/[-:]/g, '');
+  const stamp = utcStamp(date);
   const suffix = sequence > 1 ? `-${sequence}` : '';
   return `workout-planner-${stamp}${suffix}.${engine === 'sqlite' ? 'sqlite' : 'dump'}`;
 }

@@ -5,14 +5,17 @@ import { performance } from 'node:perf_hooks';
 import { lock } from 'proper-lockfile';
 import type { BackupConfig } from '../config/configuration';
 import type { DatabaseTarget } from '../config/database-url';
-import { BackupCopy, BackupError, copySqlite, dumpPostgres } from '../database/backup';
+import { copySqlite } from './sqlite-backup';
 import {
   BackupFile,
   backupFileName,
   listBackups,
   pruneBackups,
   removePartials,
-} from './backup-files';
+} from './backup-folder';
+import { BackupCopy } from './backup-copy';
+import { BackupBusyError, BackupError } from './backup-errors';
+import { dumpPostgres } from './postgres-backup';
 
 export interface BackupReport extends BackupCopy {
   durationMs: number;
@@ -28,9 +31,6 @@ export interface BackupOptions {
   /** Stops the backup when aborted (the server shutting down); its partial file is removed. */
   signal?: AbortSignal;
 }
-
-/** Another process (the server's schedule or `npm run backup`) is taking a backup. */
-export class BackupBusyError extends BackupError {}
 
 /**
  * One backup into the backup folder, then retention. One at a time across the processes that

@@ -1,22 +1,20 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { confirm, EXIT, ExitCode, InteractiveIo } from '../cli/cli';
+import { confirm, EXIT, ExitCode, InteractiveIo } from './terminal';
 import { DatabaseTarget, describeTarget } from '../config/database-url';
+import { checkSqliteFile, holdSqliteAlone, replaceSqliteFile } from '../backup/sqlite-backup';
+import { sqliteFileHolders } from '../database/sqlite-in-use';
+import { readBackupTarget } from './backup.command';
+import { utcStamp } from '../backup/backup-folder';
+import { BackupError } from '../backup/backup-errors';
 import {
-  BackupError,
   checkPostgresDump,
-  checkSqliteFile,
-  holdSqliteAlone,
   PgToolLimits,
-  replaceSqliteFile,
   restorePostgres,
   tablesInDatabase,
   tablesInDump,
-} from '../database/backup';
-import { sqliteFileHolders } from '../database/sqlite-in-use';
-import { readBackupTarget } from './backup-cli';
-import { utcStamp } from './backup-files';
+} from '../backup/postgres-backup';
 
 export const RESTORE_USAGE = `Usage: npm run restore -- <backup file> [--yes]
 
@@ -36,7 +34,7 @@ export interface RestoreIo extends InteractiveIo {
 }
 
 /** `npm run restore -- <file> [--yes]`; returns the exit code. Nothing is replaced on refusal. */
-export async function runRestoreCli(
+export async function restoreCommand(
   argv: string[],
   env: Record<string, string | undefined>,
   io: RestoreIo,

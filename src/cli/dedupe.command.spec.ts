@@ -1,6 +1,5 @@
-import { backupStamp } from '../../database/backup';
-import { describeTarget } from '../../config/database-url';
-import { parseDedupeArgs, UsageError } from './dedupe-cli';
+import { describeTarget } from '../config/database-url';
+import { parseDedupeArgs, UsageError } from './dedupe.command';
 
 describe('parseDedupeArgs', () => {
   it('reads the flags', () => {
@@ -24,12 +23,6 @@ describe('parseDedupeArgs', () => {
   ])('rejects %j', (argv, message) => {
     expect(() => parseDedupeArgs(argv)).toThrow(UsageError);
     expect(() => parseDedupeArgs(argv)).toThrow(message);
-  });
-});
-
-describe('backupStamp', () => {
-  it('is the UTC time as YYYYMMDDhhmmss', () => {
-    expect(backupStamp(new Date('2026-03-04T05:06:07.890Z'))).toBe('20260304050607');
   });
 });
 

@@ -1,8 +1,9 @@
 import { CalendarFeedTokensService } from '../calendar/calendar-feed-tokens.service';
-import { cliContext, CliIo, EXIT, ExitCode } from '../cli/cli';
+import { CliIo, EXIT, ExitCode } from './terminal';
 import { DomainError } from '../shared/domain-error';
 import { toIsoTimestamp } from '../shared/dates';
 import { UsersService } from '../users/users.service';
+import { cliContext } from './cli.module';
 
 /** What `npm run user:create -- ...` was asked to do. */
 export type UserCommand =
