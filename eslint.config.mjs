@@ -3,6 +3,37 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+// The layers of src/, from the top: the server and the commands, the features, the plan's
+// persistence, the HTTP edge and the database, configuration, shared helpers. An import runs
+// down, never up (README, Layout).
+const FEATURES =
+  'auth|users|workouts|selections|workout-import|stats|calendar|weather|schedule|health|metrics|backup';
+const TOP = '^(\\./|(\\.\\./)+)(app\\.module|app\\.setup|main)$';
+const above = (folders) => `^(\\.\\./)+(${folders})(/|$)`;
+const layer = (folder, regexes, files = [`src/${folder}/**/*.ts`]) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: regexes.map((regex) => ({
+          regex,
+          message: `src/${folder}/ imports only from the layers below it (README, Layout).`,
+        })),
+      },
+    ],
+  },
+});
+const LAYERS = [
+  layer('cli', [TOP]),
+  layer('<feature>', [TOP, above('cli')], [`src/{${FEATURES.replaceAll('|', ',')}}/**/*.ts`]),
+  layer('plan', [TOP, above(`cli|${FEATURES}`)]),
+  layer('http', [TOP, above(`cli|plan|database|${FEATURES}`)]),
+  layer('database', [TOP, above(`cli|plan|http|${FEATURES}`)]),
+  layer('config', [TOP, above(`cli|plan|http|database|${FEATURES}`)]),
+  layer('shared', ['^\\.\\./']),
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'eslint.config.mjs', 'jest.config.js'] },
   eslint.configs.recommended,
@@ -18,6 +49,7 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  ...LAYERS,
   {
     // Migrations are frozen history: they carry their own SQL and never follow the app's code.
     files: ['migrations/**/*.ts'],
