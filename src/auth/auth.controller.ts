@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../shared/domain-error';
 import { ApiDatabaseUnavailable, ApiErrors } from '../http/openapi';
 import { UserJson } from '../users/user.presenter';
-import { AuthService, LoginResult, VerifyResult } from './auth.service';
+import { LoginJson, VerifyJson } from './auth.presenter';
+import { AuthService } from './auth.service';
 import { CurrentUserId } from './current-user.decorator';
 import { LoginDto } from './dto/login.dto';
 import { Public } from '../http/route-policy';
@@ -28,7 +29,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'A login token for username and password' })
-  @ApiOkResponse({ type: LoginResult })
+  @ApiOkResponse({ type: LoginJson })
   @ApiErrors(400, [401, 'Invalid username or password'], 413, 415, 429)
   @ApiDatabaseUnavailable()
   login(@Body() body: LoginDto, @Ip() address: string) {
@@ -38,8 +39,8 @@ export class AuthController {
   @Get('verify')
   @ApiOperation({ summary: "The token's user, if the token is valid" })
   @ApiDatabaseUnavailable()
-  @ApiOkResponse({ type: VerifyResult })
-  async verify(@CurrentUserId() userId: number): Promise<VerifyResult> {
+  @ApiOkResponse({ type: VerifyJson })
+  async verify(@CurrentUserId() userId: number): Promise<VerifyJson> {
     return { valid: true, user: await this.auth.currentUser(userId) };
   }
 

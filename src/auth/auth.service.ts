@@ -1,37 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { DomainError } from '../shared/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { User } from '../users/user.entity';
 import { presentUser, UserJson } from '../users/user.presenter';
 import { UsersRepository } from '../users/users.repository';
+import { LoginJson } from './auth.presenter';
 import { LoginAttempts } from './login-attempts';
 import { hashPassword, PasswordCheck, verifyPassword } from '../users/password-hasher';
 import { TokenService } from './token.service';
 
 const INVALID_CREDENTIALS = 'Invalid username or password';
-
-@ApiSchema({ name: 'Login' })
-export class LoginResult {
-  @ApiProperty({ example: 'Login successful' })
-  message!: string;
-
-  @ApiProperty({ description: 'The login token (JWT), sent as `Authorization: Bearer <token>`' })
-  token!: string;
-
-  @ApiProperty()
-  user!: UserJson;
-}
-
-/** GET /api/auth/verify. */
-@ApiSchema({ name: 'Verify' })
-export class VerifyResult {
-  @ApiProperty({ enum: [true] })
-  valid!: true;
-
-  @ApiProperty()
-  user!: UserJson;
-}
 
 @Injectable()
 export class AuthService {
@@ -46,7 +24,7 @@ export class AuthService {
   ) {}
 
   /** `address`: the client's, for the limit on failed attempts. */
-  async login(username: string, password: string, address: string): Promise<LoginResult> {
+  async login(username: string, password: string, address: string): Promise<LoginJson> {
     const attempt = this.attempts.begin(address);
     let user: User | null;
     let check: PasswordCheck;

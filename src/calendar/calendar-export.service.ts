@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiProperty, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { addDays } from '../shared/dates';
 import { DomainError } from '../shared/domain-error';
 import type { AppConfig, CaldavConfig } from '../config/configuration';
@@ -14,66 +13,11 @@ import {
   CaldavFailure,
   CaldavSettings,
 } from './caldav.client';
+import { CalendarExportJson, DateExportJson } from './calendar-export.presenter';
 import { ExportCalendarDto } from './dto/export-calendar.dto';
 import { summarizeEvent } from './icalendar-text';
 import { buildPlanCalendar, eventFileName, eventUid } from './plan-icalendar';
 import { planDays } from './workout-plan';
-import { ApiDate } from '../http/openapi';
-
-@ApiSchema({ name: 'ExportedDate' })
-export class ExportedDate {
-  @ApiDate()
-  date!: string;
-
-  @ApiProperty({ enum: [true] })
-  success!: true;
-
-  @ApiProperty({ description: "The event's UID" })
-  eventId!: string;
-}
-
-@ApiSchema({ name: 'FailedDate' })
-export class FailedDate {
-  @ApiDate()
-  date!: string;
-
-  @ApiProperty({ enum: [false] })
-  success!: false;
-
-  @ApiProperty()
-  error!: string;
-}
-
-export type ExportResult = ExportedDate | FailedDate;
-
-@ApiSchema({ name: 'DateRange' })
-class DateRange {
-  @ApiDate()
-  start!: string;
-
-  @ApiDate()
-  end!: string;
-}
-
-/** The answer of an export; its route registers ExportedDate and FailedDate with the document. */
-@ApiSchema({ name: 'CalendarExport' })
-export class ExportResponse {
-  @ApiProperty({ example: 'Successfully exported workouts to calendar' })
-  message!: string;
-
-  @ApiProperty({ type: 'integer' })
-  eventsCreated!: number;
-
-  @ApiProperty({
-    type: 'array',
-    items: { oneOf: [{ $ref: getSchemaPath(ExportedDate) }, { $ref: getSchemaPath(FailedDate) }] },
-    description: 'One per date with planned workouts',
-  })
-  results!: ExportResult[];
-
-  @ApiProperty()
-  dateRange!: DateRange;
-}
 
 /**
  * Pushes the plan of a date range to a CalDAV calendar: one all-day event per date that has
@@ -95,7 +39,7 @@ export class CalendarExportService {
     this.settings = config.get('caldav', { infer: true });
   }
 
-  async export(dto: ExportCalendarDto): Promise<ExportResponse> {
+  async export(dto: ExportCalendarDto): Promise<CalendarExportJson> {
     const { startDate: start, endDate: end } = dto;
     if (!start || !end) throw new DomainError('BAD_INPUT', 'startDate and endDate are required');
     if (start > end) {
@@ -112,7 +56,7 @@ export class CalendarExportService {
       calendar.eventsBetween(`${addDays(start, -1)}T00:00:00Z`, `${addDays(end, 2)}T00:00:00Z`),
     );
 
-    const results: ExportResult[] = [];
+    const results: DateExportJson[] = [];
     const written = new Set<string>();
     for (const day of days) {
       try {

@@ -2,12 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/commo
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiDatabaseUnavailable, ApiErrors } from '../http/openapi';
-import {
-  CalendarExportService,
-  ExportedDate,
-  ExportResponse,
-  FailedDate,
-} from './calendar-export.service';
+import { CalendarExportJson, ExportedDateJson, FailedDateJson } from './calendar-export.presenter';
+import { CalendarExportService } from './calendar-export.service';
 import { CalendarFeedService } from './calendar-feed.service';
 import { ExportCalendarDto } from './dto/export-calendar.dto';
 import { Public } from '../http/route-policy';
@@ -26,8 +22,8 @@ export class CalendarController {
   @ApiOperation({
     summary: 'Writes the plan of a date range to the CalDAV calendar, one event per day',
   })
-  @ApiExtraModels(ExportedDate, FailedDate)
-  @ApiOkResponse({ type: ExportResponse, description: 'Every date, or some, exported' })
+  @ApiExtraModels(ExportedDateJson, FailedDateJson)
+  @ApiOkResponse({ type: CalendarExportJson, description: 'Every date, or some, exported' })
   @ApiErrors(
     400,
     413,

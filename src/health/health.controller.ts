@@ -1,38 +1,10 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiResponse,
-  ApiSchema,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { GracefulShutdown } from './graceful-shutdown';
-import { ApiTimestamp } from '../http/openapi';
+import { HealthyJson, UnhealthyJson } from './health.presenter';
 import { Public } from '../http/route-policy';
-
-@ApiSchema({ name: 'Healthy' })
-class HealthyJson {
-  @ApiProperty({ enum: ['healthy'] })
-  status!: 'healthy';
-
-  @ApiTimestamp()
-  timestamp!: string;
-}
-
-@ApiSchema({ name: 'Unhealthy' })
-class UnhealthyJson {
-  @ApiProperty({ enum: ['unhealthy'] })
-  status!: 'unhealthy';
-
-  @ApiProperty({ example: 'Database is unreachable' })
-  error!: string;
-
-  @ApiTimestamp()
-  timestamp!: string;
-}
 
 @ApiTags('health')
 @Controller('health')

@@ -8,7 +8,8 @@ import {
   SchemaObject,
   SwaggerModule,
 } from '@nestjs/swagger';
-import { ErrorResponse, errorResponse } from './openapi';
+import { ErrorJson } from './http.presenter';
+import { errorResponse } from './openapi';
 
 /** Where the document and its UI are served; both public. */
 export const OPENAPI_JSON_PATH = '/api/openapi.json';
@@ -58,13 +59,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('bearer')
     .addGlobalResponse(errorResponse(500))
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse] });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorJson] });
 
   for (const operation of operationsOf(document)) {
     if (operation.security === undefined) {
       operation.responses[401] ??= {
         description: errorResponse(401).description,
-        content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } },
+        content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorJson) } } },
       };
     }
   }

@@ -18,7 +18,7 @@ import {
   DomainErrorCode,
 } from '../shared/domain-error';
 import { urlPath } from './logging';
-import type { ErrorResponse } from './openapi';
+import type { ErrorJson } from './http.presenter';
 import { RouteTable } from './route-table';
 
 declare module 'fastify' {
@@ -54,7 +54,7 @@ const RETRY_SOON = { 'Retry-After': '1' };
 
 interface Answer {
   status: number;
-  body: ErrorResponse;
+  body: ErrorJson;
   headers?: Record<string, string>;
 }
 

@@ -1,12 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiPropertyOptions,
-  ApiResponse,
-  ApiSchema,
-  DECORATORS,
-} from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptions, ApiResponse, DECORATORS } from '@nestjs/swagger';
+import { ErrorJson } from './http.presenter';
 
 /** A `YYYY-MM-DD` property in the API document. */
 export const ApiDate = (options: ApiPropertyOptions = {}) =>
@@ -15,25 +9,6 @@ export const ApiDate = (options: ApiPropertyOptions = {}) =>
 /** An ISO 8601 UTC timestamp property in the API document. */
 export const ApiTimestamp = (options: ApiPropertyOptions = {}) =>
   ApiProperty({ type: String, format: 'date-time', ...options });
-
-/** The body of every error answer: what the error filter sends. */
-@ApiSchema({ name: 'Error' })
-export class ErrorResponse {
-  @ApiProperty({ example: 'Workout not found' })
-  error!: string;
-
-  @ApiPropertyOptional({
-    description: 'On some 5xx answers: the request id (as in X-Request-ID), to find the log lines',
-  })
-  requestId?: string;
-}
-
-/** `{"message": "..."}`: what a deletion answers. */
-@ApiSchema({ name: 'Message' })
-export class MessageResponse {
-  @ApiProperty()
-  message!: string;
-}
 
 const ERROR_DESCRIPTIONS = {
   400: 'Bad input (the message names the field); nothing was changed',
@@ -54,7 +29,7 @@ export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 export const errorResponse = (status: ErrorStatus, description?: string) => ({
   status,
   description: description ?? ERROR_DESCRIPTIONS[status],
-  type: ErrorResponse,
+  type: ErrorJson,
 });
 
 /**
@@ -77,7 +52,7 @@ export const ApiDatabaseUnavailable = () =>
   ApiResponse({
     status: 503,
     description: 'The database is unavailable or busy; retry (`Retry-After` says when, in seconds)',
-    type: ErrorResponse,
+    type: ErrorJson,
     headers: {
       'Retry-After': {
         description: 'Seconds to wait before retrying',

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiDatabaseUnavailable, ApiErrors, MessageResponse } from '../http/openapi';
+import { MessageJson } from '../http/http.presenter';
+import { ApiDatabaseUnavailable, ApiErrors } from '../http/openapi';
 import { ApiIdParam, ParseIdPipe } from '../http/validation';
 import { UpsertSelectionDto } from './dto/upsert-selection.dto';
 import { SelectionJson } from './selection.presenter';
@@ -42,9 +43,9 @@ export class SelectionsController {
   @Delete(':workoutId')
   @ApiIdParam('workoutId')
   @ApiOperation({ summary: 'Deletes the selection: the workout is back to its defaults' })
-  @ApiOkResponse({ type: MessageResponse })
+  @ApiOkResponse({ type: MessageJson })
   @ApiErrors(400, 404)
-  async remove(@Param('workoutId', ParseIdPipe) workoutId: number): Promise<MessageResponse> {
+  async remove(@Param('workoutId', ParseIdPipe) workoutId: number): Promise<MessageJson> {
     await this.selections.remove(workoutId);
     return { message: 'Selection deleted' };
   }

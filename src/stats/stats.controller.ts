@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiDatabaseUnavailable } from '../http/openapi';
-import { StatsJson, StatsService } from './stats.service';
+import { StatsJson } from './stats.presenter';
+import { StatsService } from './stats.service';
 
 @ApiTags('stats')
 @ApiDatabaseUnavailable()

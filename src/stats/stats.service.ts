@@ -1,19 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../plan/workouts.repository';
-
-@ApiSchema({ name: 'Stats' })
-export class StatsJson {
-  @ApiProperty({ type: 'integer' })
-  totalWorkouts!: number;
-
-  @ApiProperty({ type: 'integer', description: 'A workout without a selection row counts' })
-  selectedWorkouts!: number;
-
-  @ApiProperty({ type: 'integer' })
-  customWorkouts!: number;
-}
+import { StatsJson } from './stats.presenter';
 
 @Injectable()
 export class StatsService {

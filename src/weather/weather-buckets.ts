@@ -1,4 +1,3 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { describeWeatherCode } from './weather-codes';
 
 export interface HourlySeries {
@@ -9,28 +8,13 @@ export interface HourlySeries {
   weatherCode: (number | null)[];
 }
 
-/** One slot's weather (also one day's, in WeatherDayJson). */
-@ApiSchema({
-  name: 'SlotWeather',
-  description:
-    "The slot's hours: mean temperature and wind speed, highest rain probability, most " +
-    'frequent code; all null ("No data") when the forecast has no hour in the slot',
-})
-export class BucketWeather {
-  @ApiProperty({ type: Number, nullable: true, description: 'Apparent temperature' })
-  temperature!: number | null;
-
-  @ApiProperty({ type: Number, nullable: true, description: '%' })
-  rain_probability!: number | null;
-
-  @ApiProperty({ type: Number, nullable: true })
-  windspeed!: number | null;
-
-  @ApiProperty({ type: 'integer', nullable: true, description: 'WMO weather code' })
-  weather_code!: number | null;
-
-  @ApiProperty({ example: 'Partly cloudy' })
-  description!: string;
+/** One slot's weather, as the answers show it (SlotWeatherJson). */
+export interface BucketWeather {
+  temperature: number | null;
+  rain_probability: number | null;
+  windspeed: number | null;
+  weather_code: number | null;
+  description: string;
 }
 
 export type TimeOfDay = 'morning' | 'afternoon' | 'evening';

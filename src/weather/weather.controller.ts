@@ -2,12 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ErrorStatus } from '../http/openapi';
 import { WeatherDatePipe } from './weather-date.pipe';
-import {
-  WeatherByTimeOfDayJson,
-  WeatherDayJson,
-  WeatherRangeJson,
-  WeatherService,
-} from './weather.service';
+import { WeatherByTimeOfDayJson, WeatherDayJson, WeatherRangeJson } from './weather.presenter';
+import { WeatherService } from './weather.service';
 
 const DATE = { type: 'string', format: 'date' } as const;
 const UNAVAILABLE: [ErrorStatus, string] = [

@@ -1,72 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { addDays, todayIn } from '../shared/dates';
 import { DomainError } from '../shared/domain-error';
-import { BucketWeather, bucketByTimeOfDay, TimeOfDay } from './weather-buckets';
+import { bucketByTimeOfDay } from './weather-buckets';
 import { describeWeatherCode } from './weather-codes';
 import { OpenMeteoClient } from './open-meteo.client';
-import { ApiDate } from '../http/openapi';
+import { WeatherByTimeOfDayJson, WeatherDayJson, WeatherRangeJson } from './weather.presenter';
 
 export const DAILY_RANGE_DAYS = 16;
 export const HOURLY_RANGE_DAYS = 7;
 const DEFAULT_SPAN_DAYS = 7;
-
-const Series = (type: 'number' | 'integer', description?: string) =>
-  ApiProperty({ type: 'array', items: { type, nullable: true }, description });
-
-/** GET /api/weather: the upstream's daily arrays, one element per date. */
-@ApiSchema({ name: 'WeatherRange' })
-export class WeatherRangeJson {
-  @ApiProperty({ type: Number, nullable: true, description: "The upstream's grid point" })
-  latitude!: number | null;
-
-  @ApiProperty({ type: Number, nullable: true })
-  longitude!: number | null;
-
-  @ApiProperty({ example: 'America/Chicago' })
-  timezone!: string;
-
-  @ApiProperty({ type: 'array', items: { type: 'string', format: 'date' } })
-  dates!: string[];
-
-  @Series('number', 'Highest apparent temperature')
-  temperatures!: (number | null)[];
-
-  @Series('number', 'Highest, in %')
-  rain_probability!: (number | null)[];
-
-  @Series('number', 'Highest')
-  windspeed!: (number | null)[];
-
-  @Series('integer', 'WMO codes')
-  weather_codes!: (number | null)[];
-}
-
-/** GET /api/weather/:date. */
-@ApiSchema({
-  name: 'DayWeather',
-  description: "The day's highest apparent temperature, rain probability and wind speed",
-})
-export class WeatherDayJson extends BucketWeather {
-  @ApiDate()
-  date!: string;
-}
-
-/** GET /api/weather/by-time-of-day/:date. */
-@ApiSchema({ name: 'DayWeatherByTimeOfDay' })
-export class WeatherByTimeOfDayJson implements Record<TimeOfDay, BucketWeather> {
-  @ApiDate()
-  date!: string;
-
-  @ApiProperty({ description: '05:00 to 11:59' })
-  morning!: BucketWeather;
-
-  @ApiProperty({ description: '12:00 to 16:59' })
-  afternoon!: BucketWeather;
-
-  @ApiProperty({ description: '17:00 to 20:59' })
-  evening!: BucketWeather;
-}
 
 const beyondDaily = (date: string, last: string) =>
   new DomainError(

@@ -1,4 +1,3 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { parse } from 'csv-parse/sync';
 import { DomainError } from '../shared/domain-error';
 import { codePointLength } from '../http/validation';
@@ -11,13 +10,9 @@ export type ImportedWorkout = Required<Omit<WorkoutFields, 'isCustom' | 'created
  * `row` is the row number a spreadsheet shows for the record: the header is row 1, the first
  * data record row 2 (a quoted field spanning lines still counts as one row).
  */
-@ApiSchema({ name: 'SkippedRow' })
-export class SkippedRow {
-  @ApiProperty({ type: 'integer', description: 'As a spreadsheet numbers it (the header is 1)' })
-  row!: number;
-
-  @ApiProperty({ example: 'WorkoutDay is empty' })
-  reason!: string;
+export interface SkippedRow {
+  row: number;
+  reason: string;
 }
 
 export interface ParsedRow {

@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import { DomainError } from '../shared/domain-error';
 import { ApiDatabaseUnavailable, ApiErrors } from '../http/openapi';
 import { AcceptsBody } from '../http/route-policy';
-import { ImportResult, WorkoutImportService } from './workout-import.service';
+import { ImportJson } from './workout-import.presenter';
+import { WorkoutImportService } from './workout-import.service';
 
 export const CSV_LIMIT_BYTES = 10 * 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -37,7 +38,7 @@ export class WorkoutImportController {
       },
     },
   })
-  @ApiCreatedResponse({ type: ImportResult })
+  @ApiCreatedResponse({ type: ImportJson })
   @ApiErrors([400, 'No CSV data, or not UTF-8, or not CSV'], 413, 415)
   async import(@Req() request: FastifyRequest, @Body() body: unknown) {
     const text = request.isMultipart()

@@ -1,21 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { DomainError } from '../shared/domain-error';
 import { TransactionRunner } from '../database/transaction-runner';
 import { WorkoutsRepository } from '../plan/workouts.repository';
-import { daysOf, duplicateKey, parseCsvRecords, planImport, SkippedRow } from './csv-rows';
-
-@ApiSchema({ name: 'Import' })
-export class ImportResult {
-  @ApiProperty({ example: 'Successfully imported 12 workouts (1 rows skipped)' })
-  message!: string;
-
-  @ApiProperty({ type: 'integer' })
-  imported!: number;
-
-  @ApiProperty({ type: [SkippedRow], description: 'Rows not imported, and why' })
-  skipped!: SkippedRow[];
-}
+import { daysOf, duplicateKey, parseCsvRecords, planImport } from './csv-rows';
+import { ImportJson } from './workout-import.presenter';
 
 export interface ImportProgress {
   inserted: number;
@@ -35,7 +23,7 @@ export class WorkoutImportService {
   async importCsv(
     text: string,
     onProgress?: (progress: ImportProgress) => void,
-  ): Promise<ImportResult> {
+  ): Promise<ImportJson> {
     if (text.replace(/^\uFEFF/, '').trim() === '') {
       throw new DomainError('BAD_INPUT', 'No CSV data provided');
     }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiDatabaseUnavailable, ApiErrors, MessageResponse } from '../http/openapi';
+import { MessageJson } from '../http/http.presenter';
+import { ApiDatabaseUnavailable, ApiErrors } from '../http/openapi';
 import { ApiIdParam, ParseIdPipe } from '../http/validation';
 import { CreateWorkoutDto } from './dto/create-workout.dto';
 import { UpdateWorkoutDto } from './dto/update-workout.dto';
@@ -55,9 +56,9 @@ export class WorkoutsController {
   @Delete(':id')
   @ApiIdParam('id')
   @ApiOperation({ summary: 'Deletes the workout and its selection' })
-  @ApiOkResponse({ type: MessageResponse })
+  @ApiOkResponse({ type: MessageJson })
   @ApiErrors(400, 404)
-  async delete(@Param('id', ParseIdPipe) id: number): Promise<MessageResponse> {
+  async delete(@Param('id', ParseIdPipe) id: number): Promise<MessageJson> {
     await this.workouts.delete(id);
     return { message: 'Workout deleted' };
   }
