@@ -16,6 +16,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { isCalendarDate } from '../shared/dates';
+import { codePointLength } from '../shared/text';
 import { DomainError } from '../shared/domain-error';
 
 /** A real calendar day, exactly `YYYY-MM-DD` (see isCalendarDate). */
@@ -33,25 +34,6 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
 /** The key may be absent, but when present it must not be null (NOT NULL columns). */
 export const OptionalNotNull = (options?: ValidationOptions) =>
   ValidateIf((_object, value) => value !== undefined, options);
-
-/**
- * Length as PostgreSQL counts `varchar(n)`: Unicode code points. A surrogate pair is one; an
- * emoji with a variation selector is two (class-validator's own length checks say one).
- */
-export function codePointLength(text: string): number {
-  let length = text.length;
-  for (let i = 0; i < text.length - 1; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        length--;
-        i++;
-      }
-    }
-  }
-  return length;
-}
 
 /** min..max code points, and no NUL character (PostgreSQL refuses it in text). */
 export function CodePointLength(min: number, max: number): PropertyDecorator {

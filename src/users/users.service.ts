@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { hashPassword } from './password-hasher';
 import { DomainError, notFound } from '../shared/domain-error';
-import { codePointLength } from '../http/validation';
 import type { AppConfig } from '../config/configuration';
 import { TransactionRunner } from '../database/transaction-runner';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
+import { codePointLength } from '../shared/text';
 
 export const MIN_PASSWORD_LENGTH = 8;
 const MAX_USERNAME_LENGTH = 120;

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { DomainError } from '../shared/domain-error';
-import { codePointLength } from '../http/validation';
 import type { WorkoutFields } from '../plan/workouts.repository';
+import { codePointLength } from '../shared/text';
 
 /** A TrainingPeaks export row as a workout to insert: every plan column, no bookkeeping one. */
 export type ImportedWorkout = Required<Omit<WorkoutFields, 'isCustom' | 'createdAt'>>;

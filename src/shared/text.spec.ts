@@ -1,4 +1,4 @@
-import { codePointLength } from './validation';
+import { codePointLength } from './text';
 
 describe('codePointLength', () => {
   it.each([
