@@ -30,10 +30,13 @@ wp_node_main() {
   wp_cache="${XDG_CACHE_HOME:-$HOME/.cache}/workout-planner-api/node"
 
   # The newest release matching the request, on the registry, else in the cache.
-  wp_version=$(npm view "$wp_pkg@$wp_want" version --json 2>/dev/null |
-    grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | sort -V | tail -n 1)
+  wp_version=
+  if wp_json=$(npm view "$wp_pkg@$wp_want" version --json --fetch-retries=1 2>/dev/null); then
+    wp_version=$(printf '%s\n' "$wp_json" | grep -oE '"[0-9]+\.[0-9]+\.[0-9]+"' | tr -d '"' |
+      sort -V | tail -n 1) || true
+  fi
   if [ -z "$wp_version" ] && [ -d "$wp_cache" ]; then
-    wp_version=$(ls "$wp_cache" | grep -E "^$wp_want(\.|$)" | sort -V | tail -n 1)
+    wp_version=$(ls "$wp_cache" | grep -E "^$wp_want(\.|$)" | sort -V | tail -n 1) || true
   fi
   if [ -z "$wp_version" ]; then
     echo "scripts/node.sh: $wp_pkg@$wp_want is neither on the npm registry nor cached" >&2
@@ -57,7 +60,7 @@ wp_node_main() {
   fi
 
   # Drop a Node this script put on PATH before, so that switching majors does not stack them.
-  wp_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vF "$wp_cache/" | paste -sd: -)
+  wp_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vF "$wp_cache/" | paste -sd: -) || true
   PATH="$wp_home/bin${wp_path:+:$wp_path}"
   npm_config_nodedir="$wp_home"
   export PATH npm_config_nodedir
@@ -83,7 +86,7 @@ fi
 if [ "$wp_sourced" = 1 ]; then
   wp_node_main "$wp_self" "${1:-}"
   wp_status=$?
-  unset wp_root wp_want wp_pkg wp_cache wp_version wp_home wp_tmp wp_path wp_self wp_sourced
+  unset wp_json wp_root wp_want wp_pkg wp_cache wp_version wp_home wp_tmp wp_path wp_self wp_sourced
   unset -f wp_node_main
   return "$wp_status"
 else
