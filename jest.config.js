@@ -1,6 +1,18 @@
-/** @type {import('jest').Config} */
+const { SourceTextModule } = require('node:vm');
+
+// The specs stay CommonJS; NestJS 12 is ESM-only. Jest loads those packages through require(esm),
+// which needs Node 24.9+ started with --experimental-vm-modules (npm test does that).
+if (typeof SourceTextModule?.prototype.hasAsyncGraph !== 'function') {
+  throw new Error(
+    `Jest needs Node 24.9 or later started with --experimental-vm-modules to load NestJS 12 ` +
+      `(this is Node ${process.version}${typeof SourceTextModule === 'function' ? '' : ', without the flag'}): ` +
+      'run `npm test -- <args>`, or `node --experimental-vm-modules node_modules/.bin/jest <args>`.',
+  );
+}
+
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
+/** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   // A global option: Jest ignores it inside a project entry.

@@ -10,9 +10,9 @@ import {
   Optional,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DatabaseUnavailableCheck } from '../shared/domain-error';
 import {
   DATABASE_UNAVAILABLE_CHECK,
-  DatabaseUnavailableCheck,
   databaseUnavailable,
   DomainError,
   DomainErrorCode,

@@ -1,5 +1,6 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import { dirname, join } from 'node:path';
 import { FastifyReply, FastifyRequest, LogController } from 'fastify';
-import { Store, storage } from 'nestjs-pino/storage';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { LogLevel } from '../config/configuration';
 
@@ -96,9 +97,21 @@ export class AccessLog extends LogController {
 }
 
 /**
+ * The store nestjs-pino's Logger reads the current logger from. nestjs-pino 5 keeps that module
+ * behind its exports map, so it is required by its file, beside the package's entry point (the
+ * logs spec fails if that ever moves). Its public `PinoLogger.runInContext` would make a second
+ * child logger per request instead of using Fastify's.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a file path, not a package
+const { Store, storage } = require(join(dirname(require.resolve('nestjs-pino')), 'storage.js')) as {
+  Store: new (logger: Logger) => object;
+  storage: AsyncLocalStorage<object>;
+};
+
+/**
  * Runs the rest of a request's handling with its child logger as the one nestjs-pino's Logger
  * writes through. (nestjs-pino does this in a middleware; a Fastify hook spares Fastify's
- * middleware engine on every request. `storage` is the module nestjs-pino reads it from.)
+ * middleware engine on every request.)
  */
 export function withRequestLogger(logger: Logger, next: () => void): void {
   storage.run(new Store(logger), next);
