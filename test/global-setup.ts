@@ -1,13 +1,15 @@
 import { Client } from 'pg';
 import { onCi } from './support/ci';
 import { radicaleSkipped } from './support/radicale';
-import { newRunId, removeLeftovers } from './support/test-database';
+import { newRunId, removeLeftovers, sqliteOnly } from './support/test-database';
 
 /**
  * PostgreSQL specs run when TEST_POSTGRES_URL is set (a URL allowed to create databases). Then
  * an unreachable server fails the run; unset, one line says the PostgreSQL specs were skipped,
- * except on CI, where that fails the run: a CI run must cover both engines. Also names the run
- * (what it creates carries the name, see test-database.ts) and removes what crashed runs left.
+ * except on CI, where that fails the run: a CI run must cover both engines. Only an explicit
+ * TEST_ENGINES=sqlite runs the SQLite half alone under CI (.ci/run does, on its second Node).
+ * Also names the run (what it creates carries the name, see test-database.ts) and removes what
+ * crashed runs left.
  */
 export default async function globalSetup(): Promise<void> {
   process.env.WP_TEST_RUN = newRunId();
@@ -15,7 +17,13 @@ export default async function globalSetup(): Promise<void> {
     console.log('\nCalendar specs skipped: Radicale is not installed (apt-get install radicale).');
   }
   const url = process.env.TEST_POSTGRES_URL;
-  if (!url) {
+  const engines = process.env.TEST_ENGINES;
+  if (engines !== undefined && !sqliteOnly()) {
+    throw new Error(`TEST_ENGINES=${engines}: the only value it takes is "sqlite".`);
+  }
+  if (sqliteOnly()) {
+    console.log('\nPostgreSQL specs skipped: TEST_ENGINES=sqlite.');
+  } else if (!url) {
     if (onCi()) {
       throw new Error(
         'CI is set but TEST_POSTGRES_URL is not: a CI run must cover PostgreSQL too ' +
