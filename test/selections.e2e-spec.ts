@@ -1,7 +1,8 @@
 import { SelectionsRepository } from '../src/plan/selections.repository';
 import { seedWorkouts, selectionRows, shuffle } from './support/seed';
 import { startTestApp, TestApp } from './support/test-app';
-import { ENGINES } from './support/test-database';
+import { PgBouncer, pgbouncerSkipped } from './support/pgbouncer';
+import { createTestDatabase, ENGINES } from './support/test-database';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const SLOTS = ['morning', 'afternoon', 'evening'];
@@ -14,13 +15,43 @@ interface Sent {
   body: Record<string, unknown>;
 }
 
-describe.each(ENGINES)('selections on %s', (engine) => {
+/** Where the app runs: each engine, and PostgreSQL behind a transaction-mode PgBouncer. */
+const SETUPS: [string, () => Promise<{ t: TestApp; stop(): Promise<void> }>][] = ENGINES.map(
+  (engine) => [
+    engine,
+    async () => {
+      const t = await startTestApp(engine);
+      return { t, stop: () => t.close() };
+    },
+  ],
+);
+if (!pgbouncerSkipped()) {
+  SETUPS.push([
+    'postgres through PgBouncer (transaction mode)',
+    async () => {
+      const bouncer = await PgBouncer.start();
+      const db = await createTestDatabase('postgres');
+      const t = await startTestApp('postgres', { DATABASE_URL: bouncer.urlFor(db.url) }, db);
+      return {
+        t,
+        stop: async () => {
+          await t.close();
+          await db.drop();
+          await bouncer.stop();
+        },
+      };
+    },
+  ]);
+}
+
+describe.each(SETUPS)('selections on %s', (_setup, start) => {
   let t: TestApp;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    t = await startTestApp(engine);
+    ({ t, stop } = await start());
   });
-  afterAll(() => t.close());
+  afterAll(() => stop?.());
 
   const put = (workoutId: number, body: unknown) =>
     t.http.put(`/api/selections/${workoutId}`).send(body as object);

@@ -73,8 +73,9 @@ function postgresPool(connection: ConnectionUse): Record<string, unknown> {
   return {
     max: pool.size,
     connectionTimeoutMillis: pool.connectTimeoutMs,
-    // node-postgres leaves a timeout of 0 unset: no limit.
-    statement_timeout: pool.statementTimeoutMs || undefined,
+    // The statement timeout is no connection parameter (a pooler such as PgBouncer refuses
+    // unknown ones): the transaction runner sets it in each transaction. node-postgres leaves a
+    // timeout of 0 unset: no limit.
     query_timeout: pool.queryTimeoutMs || undefined,
     keepAlive: pool.keepAliveDelayMs > 0,
     keepAliveInitialDelayMillis: pool.keepAliveDelayMs,

@@ -13,7 +13,7 @@ import { buildDataSourceOptions, ConnectionUse } from './data-source.options';
 import { isDatabaseUnavailable } from './driver-errors';
 import { MigrationRunner } from './migration-runner';
 import { holdSqliteFile } from './sqlite-in-use';
-import { TransactionRunner } from './transaction-runner';
+import { RUNNER_OPTIONS, RunnerOptions, TransactionRunner } from './transaction-runner';
 
 /**
  * The connection, its write path and its migrations. `requests`: the server's, with the
@@ -46,6 +46,17 @@ export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShut
         }),
       ],
       providers: [
+        {
+          provide: RUNNER_OPTIONS,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<AppConfig, true>): RunnerOptions =>
+            use === 'requests'
+              ? {
+                  statementTimeoutMs: config.get('databasePool', { infer: true })
+                    .statementTimeoutMs,
+                }
+              : {},
+        },
         TransactionRunner,
         MigrationRunner,
         { provide: DATABASE_UNAVAILABLE_CHECK, useValue: isDatabaseUnavailable },

@@ -63,7 +63,9 @@ describe('TransactionRunner on a real SQLite file', () => {
   });
 
   const runner = (maxWaitMs = 1000) => {
-    const db = new TransactionRunner(dataSource, { maxWaitMs, baseDelayMs: 1, maxDelayMs: 4 });
+    const db = new TransactionRunner(dataSource, {
+      retry: { maxWaitMs, baseDelayMs: 1, maxDelayMs: 4 },
+    });
     db.onRetry((code) => (counted[code] = (counted[code] ?? 0) + 1));
     return db;
   };

@@ -24,12 +24,23 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const RETRY_POLICY = Symbol('RETRY_POLICY');
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxWaitMs: 3000,
   baseDelayMs: 5,
   maxDelayMs: 250,
 };
+
+export interface RunnerOptions {
+  retry?: RetryPolicy;
+  /**
+   * PostgreSQL: each transaction's statements are cancelled after this (`SET LOCAL`, so that it
+   * holds behind a transaction-mode pooler and leaves nothing on the server connection); 0 or
+   * absent: no limit (the commands).
+   */
+  statementTimeoutMs?: number;
+}
+
+export const RUNNER_OPTIONS = Symbol('RUNNER_OPTIONS');
 
 /** What a write is, for its log lines (the logger adds the request id itself). */
 export interface WriteContext {
@@ -68,6 +79,8 @@ interface BrokenReleasable {
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly policy: RetryPolicy;
+  /** PostgreSQL: what each transaction sets first (the statement timeout), or null. */
+  private readonly transactionSettings: string | null;
   /** SQLite: the one connection, held by one transaction or read at a time. */
   private readonly connection = new Mutex();
   /** SQLite: writers in arrival order. */
@@ -79,9 +92,13 @@ export class TransactionRunner {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Optional() @Inject(RETRY_POLICY) policy?: RetryPolicy,
+    @Optional() @Inject(RUNNER_OPTIONS) { retry, statementTimeoutMs = 0 }: RunnerOptions = {},
   ) {
-    this.policy = policy ?? DEFAULT_RETRY_POLICY;
+    this.policy = retry ?? DEFAULT_RETRY_POLICY;
+    this.transactionSettings =
+      statementTimeoutMs > 0
+        ? `SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`
+        : null;
     this.engine = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     if (this.engine === 'postgres') this.guardDyingConnections();
   }
@@ -124,11 +141,19 @@ export class TransactionRunner {
     }
   }
 
-  /** Reads outside a transaction; on SQLite they wait for a running transaction to finish. */
+  /**
+   * Reads. On SQLite outside a transaction, once a running one has finished. On PostgreSQL in a
+   * read-only transaction when there is a statement timeout to set (a pooler hands out a server
+   * connection per transaction: a session setting would not hold, or would leak to another
+   * client); else outside one.
+   */
   async read<T>(work: Work<T>): Promise<T> {
     try {
       if (this.engine === 'sqlite') {
         return await this.connection.runExclusive(() => work(this.dataSource.manager));
+      }
+      if (this.transactionSettings) {
+        return await this.postgresTransaction(work, true, 'SET TRANSACTION READ ONLY');
       }
       return await work(this.dataSource.manager);
     } catch (error) {
@@ -199,7 +224,11 @@ export class TransactionRunner {
     });
   }
 
-  private async postgresTransaction<T>(work: Work<T>, commit: boolean): Promise<T> {
+  private async postgresTransaction<T>(
+    work: Work<T>,
+    commit: boolean,
+    readOnly?: 'SET TRANSACTION READ ONLY',
+  ): Promise<T> {
     const queryRunner = this.dataSource.createQueryRunner();
     // A connection that dies mid-transaction (the server restarting, pg_terminate_backend) says
     // why on its 'error' event; TypeORM then releases the runner, and the next statement fails
@@ -212,6 +241,9 @@ export class TransactionRunner {
       connection.on('error', onConnectionError);
       try {
         await queryRunner.startTransaction();
+        // One round trip: statements without parameters go as one simple query.
+        const settings = [this.transactionSettings, readOnly].filter(Boolean).join('; ');
+        if (settings) await queryRunner.query(settings);
         const result = await work(queryRunner.manager);
         if (commit) await queryRunner.commitTransaction();
         else await queryRunner.rollbackTransaction();
