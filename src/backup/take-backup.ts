@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { lock } from 'proper-lockfile';
 import type { BackupConfig } from '../config/configuration';
-import type { DatabaseTarget } from '../config/database-url';
+import { DatabaseTarget, sessionUrl } from '../config/database-url';
 import { copySqlite } from './sqlite-backup';
 import {
   BackupFile,
@@ -106,7 +106,7 @@ async function backUpAndPrune(
   const copy =
     target.engine === 'sqlite'
       ? await copySqlite(target.path, file, signal)
-      : await dumpPostgres(target.url, file, {
+      : await dumpPostgres(sessionUrl(target), file, {
           lockTimeoutMs: settings.lockTimeoutMs,
           timeoutMs: settings.timeoutMs,
           signal,

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { DataSource, EntityManager } from 'typeorm';
 import { confirm, EXIT, ExitCode, InteractiveIo } from './terminal';
 import { ConfigError, readDatabase } from '../config/configuration';
-import { DatabaseTarget, describeTarget } from '../config/database-url';
+import { DatabaseTarget, describeTarget, sessionUrl } from '../config/database-url';
 import { utcStamp } from '../backup/backup-folder';
 import { checkSqliteFile, copySqlite } from '../backup/sqlite-backup';
 import { buildDataSourceOptions } from '../database/data-source.options';
@@ -250,7 +250,7 @@ async function backupFirst(target: DatabaseTarget, io: DedupeIo): Promise<string
   }
   const database = decodeURIComponent(new URL(target.url).pathname.slice(1)) || 'postgres';
   const file = join(io.workingDirectory, `${database}.bak-${stamp}.dump`);
-  return (await dumpPostgres(target.url, file)).file;
+  return (await dumpPostgres(sessionUrl(target), file)).file;
 }
 
 function refusal(error: BackupError): string {

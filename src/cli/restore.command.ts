@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { confirm, EXIT, ExitCode, InteractiveIo } from './terminal';
-import { DatabaseTarget, describeTarget } from '../config/database-url';
+import { DatabaseTarget, describeTarget, sessionUrl } from '../config/database-url';
 import { checkSqliteFile, holdSqliteAlone, replaceSqliteFile } from '../backup/sqlite-backup';
 import { sqliteFileHolders } from '../database/sqlite-in-use';
 import { readBackupTarget } from './backup.command';
@@ -139,7 +139,7 @@ async function restoreIntoPostgres(
   io.out(`Backup checked: ${backup} (pg_restore --list reads it)`);
   // --clean drops only what the dump holds: a table made by a later migration would stay, and
   // the restored migrations table would have the next start create it again, and fail.
-  const newer = (await tablesInDatabase(target.url)).filter((table) => !dumped.has(table));
+  const newer = (await tablesInDatabase(sessionUrl(target))).filter((table) => !dumped.has(table));
   if (newer.length > 0) {
     throw new BackupError(
       `the database has tables the backup does not (${newer.join(', ')}): it is newer than the ` +
@@ -149,7 +149,7 @@ async function restoreIntoPostgres(
     );
   }
   if (!(await confirm(io, ask(target, yes, backup)))) return EXIT.failed;
-  await restorePostgres(target.url, backup, limits);
+  await restorePostgres(sessionUrl(target), backup, limits);
   io.out(
     `Restored ${describeTarget(target)}. Start the server: it applies newer migrations, if any.`,
   );

@@ -20,6 +20,11 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
     [{ MIGRATIONS_RUN: 'maybe' }, /^MIGRATIONS_RUN /],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL/],
+    [{ DATABASE_DIRECT_URL: 'postgres://u@h/db' }, /^DATABASE_DIRECT_URL .*PostgreSQL/],
+    [
+      { DATABASE_URL: 'postgres://u@pooler/db', DATABASE_DIRECT_URL: 'sqlite:x' },
+      /^DATABASE_DIRECT_URL /,
+    ],
     [{ NODE_ENV: 'production' }, /SECRET_KEY/],
     [{ TRUST_PROXY: '1' }, /^TRUST_PROXY .*hop count/],
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY /],
@@ -35,6 +40,18 @@ describe('loadConfig', () => {
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+it('takes PostgreSQL itself for the client tools when DATABASE_URL is a pooler', () => {
+  const pooled = { DATABASE_URL: 'postgres://u@pooler:6432/db' };
+  expect(loadConfig(pooled).database).toEqual({ engine: 'postgres', url: pooled.DATABASE_URL });
+  expect(
+    loadConfig({ ...pooled, DATABASE_DIRECT_URL: 'postgres://u@primary:5432/db' }).database,
+  ).toEqual({
+    engine: 'postgres',
+    url: pooled.DATABASE_URL,
+    directUrl: 'postgres://u@primary:5432/db',
   });
 });
 

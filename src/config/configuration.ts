@@ -214,11 +214,25 @@ export function readCaldav(env: Env): CaldavConfig {
 }
 
 export function readDatabase(env: Env): DatabaseTarget {
+  let target: DatabaseTarget;
   try {
-    return parseDatabaseUrl(env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL);
+    target = parseDatabaseUrl(env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  const direct = env.DATABASE_DIRECT_URL?.trim();
+  if (!direct) return target;
+  if (target.engine !== 'postgres' || !/^postgres(ql)?:\/\//.test(direct)) {
+    throw new ConfigError(
+      'DATABASE_DIRECT_URL must be a postgres:// URL, beside a PostgreSQL DATABASE_URL',
+    );
+  }
+  try {
+    new URL(direct);
+  } catch {
+    throw new ConfigError('DATABASE_DIRECT_URL: not a valid PostgreSQL URL');
+  }
+  return { ...target, directUrl: direct };
 }
 
 /** Scheduled backups: on by default for a SQLite file (a day apart), off for PostgreSQL. */

@@ -1,7 +1,21 @@
 import { isAbsolute, resolve } from 'node:path';
 
-export type DatabaseTarget =
-  { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string };
+export interface PostgresTarget {
+  engine: 'postgres';
+  url: string;
+  /** DATABASE_DIRECT_URL: PostgreSQL itself, where `url` is a connection pooler's. */
+  directUrl?: string;
+}
+
+export type DatabaseTarget = { engine: 'sqlite'; path: string } | PostgresTarget;
+
+/**
+ * Where a client that needs a session of its own connects (pg_dump, pg_restore: they set
+ * session settings that a transaction-mode pooler would leave to the app's next transaction).
+ */
+export function sessionUrl(target: PostgresTarget): string {
+  return target.directUrl ?? target.url;
+}
 
 export const DEFAULT_DATABASE_URL = 'sqlite:data/workout-planner.sqlite';
 
