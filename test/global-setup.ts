@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { onCi } from './support/ci';
+import { pgbouncerSkipped } from './support/pgbouncer';
 import { radicaleSkipped } from './support/radicale';
-import { newRunId, removeLeftovers, sqliteOnly } from './support/test-database';
+import { ENGINES, newRunId, removeLeftovers, sqliteOnly } from './support/test-database';
 
 /**
  * PostgreSQL specs run when TEST_POSTGRES_URL is set (a URL allowed to create databases). Then
@@ -15,6 +16,11 @@ export default async function globalSetup(): Promise<void> {
   process.env.WP_TEST_RUN = newRunId();
   if (radicaleSkipped()) {
     console.log('\nCalendar specs skipped: Radicale is not installed (apt-get install radicale).');
+  }
+  if (ENGINES.includes('postgres') && pgbouncerSkipped()) {
+    console.log(
+      '\nPgBouncer specs skipped: pgbouncer is not installed (apt-get install pgbouncer).',
+    );
   }
   const url = process.env.TEST_POSTGRES_URL;
   const engines = process.env.TEST_ENGINES;
