@@ -9,6 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
 /** How long the rest of such a body is read at most. */
 export const DRAIN_MAX_MS = 2_000;
+/** Past either bound: how long the client has to read the answer before the connection goes. */
+const CUT_LINGER_MS = 1_000;
 
 /**
  * Fastify onSend hook for answers given before the request's body has all arrived: 401 and 415
@@ -18,7 +20,7 @@ export const DRAIN_MAX_MS = 2_000;
  * is written, with the client's bytes still unread: the kernel then resets it, and the client,
  * still sending, gets EPIPE or ECONNRESET instead of the answer, often before it has read it.
  * So Node is told to keep the connection, and the rest of the body is read and dropped, up to
- * DRAIN_MAX_BYTES and DRAIN_MAX_MS; past either bound the connection is cut. A body read to its
+ * DRAIN_MAX_BYTES and DRAIN_MAX_MS; past either bound the connection is closed. A body read to its
  * end leaves the connection open for the next request, unless the client asked to close it or
  * `closeWhenDrained()` (shutting down) says so.
  */
@@ -43,9 +45,24 @@ export function drainAfterEarlyAnswer(closeWhenDrained: () => boolean) {
 
 function drain(body: IncomingMessage, answer: ServerResponse, closeAfter: () => boolean): void {
   const socket = body.socket;
-  const cut = () => socket.destroy();
-  const timer = setTimeout(cut, DRAIN_MAX_MS).unref();
+  const afterAnswer = (then: () => void) =>
+    answer.writableFinished ? then() : answer.once('finish', then);
   let read = 0;
+  let cutting = false;
+  // Past a bound: read no more, end our side once the answer has gone (it arrives before our
+  // FIN), and let the connection go a moment later whatever the client still sends. Destroyed
+  // at once, with its bytes unread, the kernel would reset it, and the answer could be lost.
+  const cut = () => {
+    if (cutting) return;
+    cutting = true;
+    clearTimeout(timer);
+    body.pause();
+    afterAnswer(() => {
+      socket.end();
+      setTimeout(() => socket.destroy(), CUT_LINGER_MS).unref();
+    });
+  };
+  const timer = setTimeout(cut, DRAIN_MAX_MS).unref();
   body.unpipe(); // from a multipart reader that gave up
   body.on('data', (chunk: Buffer) => {
     read += chunk.length;
@@ -53,9 +70,7 @@ function drain(body: IncomingMessage, answer: ServerResponse, closeAfter: () => 
   });
   body.once('end', () => {
     clearTimeout(timer);
-    if (!closeAfter()) return;
-    if (answer.writableFinished) socket.end();
-    else answer.once('finish', () => socket.end());
+    if (!cutting && closeAfter()) afterAnswer(() => socket.end());
   });
   body.once('close', () => clearTimeout(timer));
   body.resume();
