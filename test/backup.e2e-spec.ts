@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -10,7 +10,7 @@ import { takeBackup, takeBackupIfDue } from '../src/backup/take-backup';
 import { restoreCommand } from '../src/cli/restore.command';
 import { readDatabase, readBackup } from '../src/config/configuration';
 import { parsePrometheus, valueOf } from './support/prometheus';
-import { childEnv, startServerProcess } from './support/server-process';
+import { childEnv, runScript, startServerProcess } from './support/server-process';
 import { startTestApp, TestApp } from './support/test-app';
 import {
   createTestDatabase,
@@ -23,29 +23,6 @@ import { BackupBusyError } from '../src/backup/backup-errors';
 
 const ROOT = resolve(__dirname, '..');
 jest.setTimeout(90_000);
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `npm run backup` / `npm run restore` as a separate process, while this one keeps serving. */
-function cli(
-  script: 'backup' | 'restore',
-  args: string[],
-  env: Record<string, string>,
-): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'scripts', `${script}.ts`), ...args],
-      { cwd: ROOT, env: childEnv(env) },
-      (error, stdout, stderr) =>
-        done({ status: error ? ((error.code as number) ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 type Notes = Map<number, string | null>;
 
@@ -134,7 +111,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
 
   /** A backup made by the command, with its file name from the output. */
   const backupNow = async (db: TestDatabase = t.db, env: Record<string, string> = {}) => {
-    const run = await cli('backup', [], cliEnv(db, env));
+    const run = await runScript('backup', [], cliEnv(db, env));
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const file = /^written: (\S+) \(\d+ bytes, \d+ ms\)$/m.exec(run.stdout)?.[1] as string;
@@ -208,7 +185,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       expect(extra.status).toBe(201);
       await app.close();
 
-      const restore = await cli('restore', [file, '--yes'], cliEnv(db));
+      const restore = await runScript('restore', [file, '--yes'], cliEnv(db));
       expect(restore.stderr).toBe('');
       expect(restore.status).toBe(0);
       expect(restore.stdout).toContain('Restored');
@@ -290,7 +267,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
     it('refuses to restore over a SQLite file a running server holds', async () => {
       const { file } = await backupNow();
       const before = await t.sql('SELECT * FROM workout_selections ORDER BY id');
-      const run = await cli('restore', [file, '--yes'], cliEnv());
+      const run = await runScript('restore', [file, '--yes'], cliEnv());
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(
         /is in use by a running server .*Stop it first; nothing was replaced/,
@@ -312,7 +289,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       try {
         // A database one migration ahead of the backup.
         await client.query('CREATE TABLE later_feature (id integer)');
-        const refused = await cli('restore', [file, '--yes'], cliEnv(db));
+        const refused = await runScript('restore', [file, '--yes'], cliEnv(db));
         expect(refused.status).toBe(1);
         expect(refused.stderr).toMatch(
           /^restore refused: the database has tables the backup does not \(public\.later_feature\).*nothing was replaced\.$/m,
@@ -322,7 +299,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
         );
         expect(rows).toEqual([{ name: 'later_feature' }]);
 
-        const restored = await cli('restore', [file, '--yes'], cliEnv(empty));
+        const restored = await runScript('restore', [file, '--yes'], cliEnv(empty));
         expect(restored.stderr).toBe('');
         expect(restored.status).toBe(0);
         const fresh = new Client({ connectionString: empty.url });
@@ -361,7 +338,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       const before = await app.sql('SELECT * FROM workouts ORDER BY id');
       await app.close();
 
-      const run = await cli('restore', [damaged, '--yes'], cliEnv(db));
+      const run = await runScript('restore', [damaged, '--yes'], cliEnv(db));
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(
         engine === 'sqlite'
@@ -527,7 +504,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       const { file: older } = await backupNow(t.db, env);
       const ahead = join(folder, namedAt(86_400_000));
       writeFileSync(ahead, 'copied from a machine a day ahead');
-      const run = await cli('backup', [], cliEnv(t.db, env));
+      const run = await runScript('backup', [], cliEnv(t.db, env));
       expect(run.status).toBe(0);
       const file = /^written: (\S+) /m.exec(run.stdout)?.[1] as string;
       // The backup it names is there; the older one went; the one from the future was left.
@@ -658,7 +635,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       try {
         const env = (extra: Record<string, string>) =>
           cliEnv(t.db, { BACKUP_DIR: folder, ...extra });
-        const waited = await cli('backup', [], env({ BACKUP_LOCK_TIMEOUT_MS: '1000' }));
+        const waited = await runScript('backup', [], env({ BACKUP_LOCK_TIMEOUT_MS: '1000' }));
         expect(waited).toEqual({
           status: 1,
           stdout: '',
@@ -670,7 +647,7 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
 
         // The run's bound, the lock wait allowed longer; not "busy": the lock file was released.
         const bounds = { BACKUP_LOCK_TIMEOUT_MS: '600000', BACKUP_TIMEOUT_MS: '1500' };
-        const stopped = await cli('backup', [], env(bounds));
+        const stopped = await runScript('backup', [], env(bounds));
         expect(stopped).toEqual({
           status: 1,
           stdout: '',
@@ -697,11 +674,11 @@ describe.each(ENGINES)('backups and restore (%s)', (engine) => {
       const { file } = await backupNow();
       const db = await createTestDatabase('postgres');
       try {
-        expect((await cli('restore', [file, '--yes'], cliEnv(db))).status).toBe(0);
+        expect((await runScript('restore', [file, '--yes'], cliEnv(db))).status).toBe(0);
         const reader = await lockSelections(db.url, 'ACCESS SHARE');
         try {
           const before = (await reader.query(SELECTIONS)).rows;
-          const run = await cli(
+          const run = await runScript(
             'restore',
             [file, '--yes'],
             cliEnv(db, { BACKUP_TIMEOUT_MS: '1500' }),

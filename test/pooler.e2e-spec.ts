@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -6,7 +5,7 @@ import { MIGRATIONS } from '../migrations';
 import { DATABASE_UNAVAILABLE } from '../src/shared/domain-error';
 import { describeWithPgBouncer, PgBouncer } from './support/pgbouncer';
 import { seedWorkouts } from './support/seed';
-import { childEnv, ServerProcess, startServerProcess } from './support/server-process';
+import { runScript, ServerProcess, startServerProcess } from './support/server-process';
 import { startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TEST_TMP, TestDatabase } from './support/test-database';
 
@@ -40,25 +39,6 @@ async function settingOfThePool(url: string, setting: string): Promise<string[]>
   }
 }
 
-/** `npm run backup` / `npm run restore` as the operator runs them, in a process of their own. */
-function command(script: 'backup' | 'restore', args: string[], env: Record<string, string>) {
-  return new Promise<{ status: number; output: string }>((done) => {
-    execFile(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', join('scripts', `${script}.ts`), ...args],
-      { cwd: join(__dirname, '..'), env: childEnv(env) },
-      (error, stdout, stderr) =>
-        done({ status: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
-    );
-  });
-}
-
-/**
- * The app behind a real PgBouncer in transaction mode, the pooler managed PostgreSQL services
- * put in front of their servers: a server connection is lent for one transaction at a time, so
- * nothing may rest on a session (startup parameters, SET, session locks). The selections
- * concurrency spec also runs through it (test/selections.e2e-spec.ts).
- */
 /** Server connections: the app's transactions and the probes below share them. */
 const POOL = 2;
 
@@ -225,10 +205,10 @@ describeWithPgBouncer('PostgreSQL behind PgBouncer in transaction mode', () => {
       );
       const pooled = { DATABASE_URL: bouncer.urlFor(db.url), BACKUP_DIR: dir };
       const env = { ...pooled, DATABASE_DIRECT_URL: db.url };
-      const backup = await command('backup', [], env);
+      const backup = await runScript('backup', [], env);
       expect(backup.status).toBe(0);
-      const file = /^written: (\S+) /m.exec(backup.output)?.[1] as string;
-      expect((await command('restore', [file, '--yes'], env)).status).toBe(0);
+      const file = /^written: (\S+) /m.exec(backup.stdout)?.[1] as string;
+      expect((await runScript('restore', [file, '--yes'], env)).status).toBe(0);
 
       const defaults = await settingOfThePool(bouncer.urlFor(db.url), 'search_path');
       expect(defaults).toEqual(defaults.map(() => '"$user", public'));
@@ -237,7 +217,7 @@ describeWithPgBouncer('PostgreSQL behind PgBouncer in transaction mode', () => {
 
       // The same restore through the pooler leaves pg_restore's empty search_path on a server
       // connection, where the app's next transaction would find no table.
-      expect((await command('restore', [file, '--yes'], pooled)).status).toBe(0);
+      expect((await runScript('restore', [file, '--yes'], pooled)).status).toBe(0);
       expect(await settingOfThePool(bouncer.urlFor(db.url), 'search_path')).toContain('');
     });
   });

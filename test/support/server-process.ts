@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -125,4 +125,30 @@ export async function startServerProcess(
   }
   await stop();
   throw new Error(`server did not become ready within 60 s:\n${output}`);
+}
+
+export interface ScriptRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A command as an operator runs it (`npm run backup`, `npm run restore`, ...: the script of
+ * scripts/ through ts-node), as a process of its own with `childEnv(env)`; resolves when it ends.
+ */
+export function runScript(
+  script: 'backup' | 'restore',
+  args: string[],
+  env: Record<string, string>,
+): Promise<ScriptRun> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'scripts', `${script}.ts`), ...args],
+      { cwd: ROOT, env: childEnv(env) },
+      (error, stdout, stderr) =>
+        done({ status: error ? ((error.code as number) ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }
