@@ -11,7 +11,7 @@ import { User } from './src/users/user.entity';
 // other server settings), and the connection is a maintenance one (no request timeouts). Every
 // entity is listed, so that `migration:generate` compares all of them with the database.
 export default new AtomicMigrationsDataSource(
-  buildDataSourceOptions(readDatabase(process.env), undefined, [
+  buildDataSourceOptions(readDatabase(process.env), { use: 'maintenance' }, [
     Workout,
     WorkoutSelection,
     User,
