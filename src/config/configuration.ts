@@ -222,17 +222,19 @@ export function readDatabase(env: Env): DatabaseTarget {
   }
   const direct = env.DATABASE_DIRECT_URL?.trim();
   if (!direct) return target;
-  if (target.engine !== 'postgres' || !/^postgres(ql)?:\/\//.test(direct)) {
+  // Read as DATABASE_URL is: only a valid PostgreSQL URL will do.
+  let parsed: DatabaseTarget | undefined;
+  try {
+    parsed = parseDatabaseUrl(direct);
+  } catch {
+    // refused below, with the variable's own name
+  }
+  if (target.engine !== 'postgres' || parsed?.engine !== 'postgres') {
     throw new ConfigError(
-      'DATABASE_DIRECT_URL must be a postgres:// URL, beside a PostgreSQL DATABASE_URL',
+      'DATABASE_DIRECT_URL must be a valid postgres:// URL, beside a PostgreSQL DATABASE_URL',
     );
   }
-  try {
-    new URL(direct);
-  } catch {
-    throw new ConfigError('DATABASE_DIRECT_URL: not a valid PostgreSQL URL');
-  }
-  return { ...target, directUrl: direct };
+  return { ...target, directUrl: parsed.url };
 }
 
 /** Scheduled backups: on by default for a SQLite file (a day apart), off for PostgreSQL. */
