@@ -60,13 +60,22 @@ export class WorkoutsRepository {
   }
 
   /**
-   * Whether the workout exists, locked until the transaction ends: a selection written meanwhile
-   * waits (its foreign-key check needs the row), then finds the workout gone or finds its row
-   * deleted with it. SQLite needs no lock: BEGIN IMMEDIATE already serialises writers.
+   * Whether the workout exists, locked against other changes of it until the transaction ends.
+   * SQLite needs no lock: BEGIN IMMEDIATE already serialises writers.
+   *
+   * PostgreSQL: an update takes FOR NO KEY UPDATE, which leaves a new selection's foreign-key
+   * check (FOR KEY SHARE) free to go on. With FOR UPDATE that check would wait, after its insert,
+   * for this transaction, whose own selection upsert waits for that insert: a deadlock (40P01).
+   * A delete takes FOR UPDATE: a selection inserted meanwhile waits, then finds no workout (404).
    */
-  async lockForChange(manager: EntityManager, id: number): Promise<boolean> {
+  async lockForChange(
+    manager: EntityManager,
+    id: number,
+    change: 'update' | 'delete',
+  ): Promise<boolean> {
     if (manager.connection.options.type !== 'postgres') return this.exists(manager, id);
-    const rows: unknown[] = await manager.query('SELECT 1 FROM workouts WHERE id = $1 FOR UPDATE', [
+    const mode = change === 'update' ? 'FOR NO KEY UPDATE' : 'FOR UPDATE';
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM workouts WHERE id = $1 ${mode}`, [
       id,
     ]);
     return rows.length > 0;

@@ -53,7 +53,9 @@ export class WorkoutsService {
   /** Writes only the keys present; timeOfDay / workoutLocation go to the selection row. */
   update(id: number, dto: UpdateWorkoutDto): Promise<WorkoutJson> {
     return this.db.write({ workoutId: id }, async (manager) => {
-      if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
+      if (!(await this.workouts.lockForChange(manager, id, 'update'))) {
+        throw notFound(WORKOUT_NOT_FOUND);
+      }
       await this.workouts.update(manager, id, fieldsOf(dto));
       const placement = pickDefined(dto, PLACEMENT);
       if (Object.keys(placement).length > 0) {
@@ -63,13 +65,12 @@ export class WorkoutsService {
     });
   }
 
-  /**
-   * Deletes the workout and its selection row together (on PostgreSQL a selection inserted
-   * meanwhile can make the foreign-key checks of both deadlock: 40P01, retried).
-   */
+  /** Deletes the workout and its selection row together. */
   async delete(id: number): Promise<void> {
     await this.db.write({ workoutId: id }, async (manager) => {
-      if (!(await this.workouts.lockForChange(manager, id))) throw notFound(WORKOUT_NOT_FOUND);
+      if (!(await this.workouts.lockForChange(manager, id, 'delete'))) {
+        throw notFound(WORKOUT_NOT_FOUND);
+      }
       await this.selections.deleteForWorkout(manager, id);
       await this.workouts.delete(manager, id);
     });
