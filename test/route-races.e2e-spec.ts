@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import request from 'supertest';
+import request, { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/database-url';
 import { SelectionsRepository } from '../src/plan/selections.repository';
@@ -101,19 +101,33 @@ postgresOnly('a selection written while its workout is changed, on postgres', ()
     return { wasReached, release };
   }
 
-  /** Waits until the request has its answer or waits for a row lock. */
-  async function answeredOrWaiting(response: Promise<unknown>): Promise<void> {
+  /**
+   * Once the paused route holds its workout, sends the selection and lets the route go on when
+   * the selection has its answer or waits for a row lock.
+   */
+  async function selectionWhilePaused(
+    pause: ReturnType<typeof pauseNext>,
+    id: number,
+    body: object,
+  ): Promise<Response> {
+    await pause.wasReached;
+    const selection = t.http
+      .put(`/api/selections/${id}`)
+      .send(body)
+      .then((res) => res);
     let answered = false;
-    void response.finally(() => (answered = true));
+    void selection.finally(() => (answered = true));
     for (let waited = 0; !answered; waited += 20) {
       const [{ n }] = await t.sql<{ n: unknown }>(
         `SELECT COUNT(*) AS n FROM pg_stat_activity
           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       );
-      if (Number(n) > 0) return;
+      if (Number(n) > 0) break;
       if (waited > 10_000) throw new Error('the selection request neither answered nor waited');
       await sleep(20);
     }
+    pause.release();
+    return selection;
   }
 
   const deadlocksLogged = () =>
@@ -129,15 +143,9 @@ postgresOnly('a selection written while its workout is changed, on postgres', ()
       .put(`/api/workouts/${id}`)
       .send({ title: 'renamed', workoutLocation: 'indoor' })
       .then((res) => res);
-    await pause.wasReached;
-    const selection = t.http
-      .put(`/api/selections/${id}`)
-      .send({ userNotes: 'from the planner' })
-      .then((res) => res);
-    await answeredOrWaiting(selection);
-    pause.release();
+    const selection = await selectionWhilePaused(pause, id, { userNotes: 'from the planner' });
 
-    expect([(await update).status, (await selection).status]).toEqual([200, 200]);
+    expect([(await update).status, selection.status]).toEqual([200, 200]);
     expect(await selectionRows(t, [id])).toEqual([
       expect.objectContaining({ workoutLocation: 'indoor', userNotes: 'from the planner' }),
     ]);
@@ -151,17 +159,10 @@ postgresOnly('a selection written while its workout is changed, on postgres', ()
     const [id] = await seedWorkouts(t, 1);
     const pause = pauseNext('deleteForWorkout');
     const deletion = t.http.delete(`/api/workouts/${id}`).then((res) => res);
-    await pause.wasReached;
-    const selection = t.http
-      .put(`/api/selections/${id}`)
-      .send({ timeOfDay: 'evening' })
-      .then((res) => res);
-    await answeredOrWaiting(selection);
-    pause.release();
+    const selection = await selectionWhilePaused(pause, id, { timeOfDay: 'evening' });
 
     expect((await deletion).status).toBe(200);
-    const res = await selection;
-    expect([res.status, res.body]).toEqual([404, { error: 'Workout not found' }]);
+    expect([selection.status, selection.body]).toEqual([404, { error: 'Workout not found' }]);
     expect(await t.sql('SELECT id FROM workouts WHERE id = ?', [id])).toEqual([]);
     expect(await selectionRows(t, [id])).toEqual([]);
     expect(deadlocksLogged()).toBe(0);
