@@ -99,9 +99,10 @@ async function backUpAndPrune(
   settings: BackupConfig,
   { now = new Date(), signal }: BackupOptions,
 ): Promise<BackupReport> {
-  let sequence = 1;
-  while (existsSync(join(settings.dir, backupFileName(target.engine, now, sequence)))) sequence++;
-  const file = join(settings.dir, backupFileName(target.engine, now, sequence));
+  let file = join(settings.dir, backupFileName(target.engine, now));
+  for (let sequence = 2; existsSync(file); sequence++) {
+    file = join(settings.dir, backupFileName(target.engine, now, sequence));
+  }
   const started = performance.now();
   const copy =
     target.engine === 'sqlite'
